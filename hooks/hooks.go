@@ -1,0 +1,30 @@
+// Package hooks binds Campfire's behaviour to PocketBase's record events, one file per collection.
+// Hooks overwrite every server-owned field, so the record API can be used directly by clients
+// (POST /api/collections/messages/records) without trusting anything they send beyond their input.
+package hooks
+
+import (
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// Register binds every collection's hooks.
+func Register(app core.App) {
+	bindMessages(app)
+	bindBoosts(app)
+	bindUsers(app)
+	bindAccount(app)
+	bindMemberships(app)
+}
+
+// isSuperuser reports whether a request is made by a PocketBase superuser (the dashboard).
+func isSuperuser(auth *core.Record) bool {
+	return auth != nil && auth.IsSuperuser()
+}
+
+// keepOriginal resets fields of an updated record to their stored values.
+func keepOriginal(record *core.Record, fields ...string) {
+	original := record.Original()
+	for _, f := range fields {
+		record.SetRaw(f, original.GetRaw(f))
+	}
+}

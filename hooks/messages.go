@@ -1,0 +1,222 @@
+package hooks
+
+import (
+	"net/http"
+	"sync"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/pocketcampfire/campfire/events"
+	"github.com/pocketcampfire/campfire/messages"
+	"github.com/pocketcampfire/campfire/realtime"
+	"github.com/pocketcampfire/campfire/rooms"
+)
+
+// serverOwnedMessageFields are never taken from a client.
+var serverOwnedMessageFields = []string{"plain", "kind", "sound", "mentions", "number", "seq", "deleted_at"}
+
+// unreadMarked carries the users a post marked unread from its transaction to the after-commit hook
+// (message id -> user ids); the after-commit hook takes the entry out.
+var unreadMarked sync.Map
+
+func bindMessages(app core.App) {
+	// The request layer: who posts, the raw size limit, and idempotent retries.
+	app.OnRecordCreateRequest("messages").BindFunc(func(e *core.RecordRequestEvent) error {
+		if !isSuperuser(e.Auth) {
+			e.Record.Set("creator", e.Auth.Id)
+		}
+		for _, f := range serverOwnedMessageFields {
+			e.Record.Set(f, nil)
+		}
+		if err := messages.CheckRawBody(e.Record.GetString("body")); err != nil {
+			return apis.NewBadRequestError("Failed to create record.", err)
+		}
+		creator, cmid := e.Record.GetString("creator"), e.Record.GetString("client_message_id")
+		if cmid != "" {
+			if existing, err := messages.FindByClientID(e.App, creator, cmid); err == nil {
+				return respondExisting(e, existing)
+			}
+		}
+		err := e.Next()
+		if err != nil && cmid != "" {
+			// a concurrent retry won the UNIQUE(creator, client_message_id) race: answer with the winner
+			if existing, findErr := messages.FindByClientID(e.App, creator, cmid); findErr == nil {
+				return respondExisting(e, existing)
+			}
+		}
+		return err
+	})
+
+	// The model layer: every post, from any source (record API, bot API, importer, seed), takes the
+	// same path inside one transaction.
+	app.OnRecordCreate("messages").Bind(&hook.Handler[*core.RecordEvent]{
+		Id: "campfirePostMessage",
+		Func: func(e *core.RecordEvent) error {
+			return e.App.RunInTransaction(func(tx core.App) error {
+				original := e.App
+				e.App = tx
+				defer func() { e.App = original }() // after-success hooks must not see the finished tx
+				return post(tx, e)
+			})
+		},
+	})
+
+	app.OnRecordAfterCreateSuccess("messages").BindFunc(func(e *core.RecordEvent) error {
+		msg := e.Record
+		hub := realtime.HubFor(e.App)
+		item := msg.Clone()
+		if err := messages.Decorate(e.App, []*core.Record{item}); err != nil {
+			e.App.Logger().Error("decorate posted message", "error", err)
+		} else {
+			_ = hub.PublishRoom(msg.GetString("room"), map[string]any{
+				"type": "message.created", "room": msg.GetString("room"), "seq": msg.GetInt64("seq"), "message": item,
+			})
+		}
+		if v, ok := unreadMarked.LoadAndDelete(msg.Id); ok && len(v.([]string)) > 0 {
+			marked := v.([]string)
+			if room, err := e.App.FindRecordById("rooms", msg.GetString("room")); err == nil {
+				payload := map[string]any{"type": "room.unread", "room": rooms.Summary(room)}
+				for _, id := range marked {
+					_ = hub.PublishUser(id, payload)
+				}
+			}
+		}
+		triggerMessage(e.App, events.For(e.App).MessagePosted, msg)
+		return e.Next()
+	})
+
+	// Edits: only the body may change, by the author or an admin (the update rule); the server re-derives
+	// everything from it.
+	app.OnRecordUpdateRequest("messages").BindFunc(func(e *core.RecordRequestEvent) error {
+		if err := messages.CheckRawBody(e.Record.GetString("body")); err != nil {
+			return apis.NewBadRequestError("Failed to update record.", err)
+		}
+		keepOriginal(e.Record, "room", "creator", "client_message_id", "attachment", "created")
+		keepOriginal(e.Record, serverOwnedMessageFields...)
+		return e.Next()
+	})
+
+	app.OnRecordUpdate("messages").BindFunc(func(e *core.RecordEvent) error {
+		original := e.Record.Original()
+		becameDeleted := messages.IsDeleted(e.Record) && !messages.IsDeleted(original)
+		edited := !messages.IsDeleted(e.Record) && e.Record.GetString("body") != original.GetString("body")
+		if !becameDeleted && !edited {
+			return e.Next()
+		}
+		if edited {
+			if err := messages.Prepare(e.App, e.Record); err != nil {
+				return err
+			}
+		}
+		seq, err := messages.NextSeq(e.App)
+		if err != nil {
+			return err
+		}
+		e.Record.Set("seq", seq)
+		return e.Next()
+	})
+
+	app.OnRecordAfterUpdateSuccess("messages").BindFunc(func(e *core.RecordEvent) error {
+		msg := e.Record
+		room := msg.GetString("room")
+		hub := realtime.HubFor(e.App)
+		if messages.IsDeleted(msg) {
+			_ = hub.PublishRoom(room, map[string]any{
+				"type": "message.deleted", "room": room, "seq": msg.GetInt64("seq"), "message": map[string]any{"id": msg.Id},
+			})
+			triggerMessage(e.App, events.For(e.App).MessageDeleted, msg)
+			return e.Next()
+		}
+		item := msg.Clone()
+		if err := messages.Decorate(e.App, []*core.Record{item}); err == nil {
+			_ = hub.PublishRoom(room, map[string]any{
+				"type": "message.updated", "room": room, "seq": msg.GetInt64("seq"), "message": item,
+			})
+		}
+		triggerMessage(e.App, events.For(e.App).MessageEdited, msg)
+		return e.Next()
+	})
+
+	// Deletion keeps a tombstone so that catch-up can report it.
+	app.OnRecordDeleteRequest("messages").BindFunc(func(e *core.RecordRequestEvent) error {
+		messages.MarkDeleted(e.Record)
+		if err := e.App.Save(e.Record); err != nil {
+			return apis.NewBadRequestError("Failed to delete record.", err)
+		}
+		return e.NoContent(http.StatusNoContent)
+	})
+}
+
+// post is the one write path of a message, run inside the write transaction tx.
+func post(tx core.App, e *core.RecordEvent) error {
+	msg := e.Record
+	if err := messages.Prepare(tx, msg); err != nil {
+		return err
+	}
+	room, err := tx.FindRecordById("rooms", msg.GetString("room"))
+	if err != nil {
+		return apis.NewBadRequestError("Failed to create record.", err)
+	}
+	creator, err := tx.FindRecordById("users", msg.GetString("creator"))
+	if err != nil {
+		return apis.NewBadRequestError("Failed to create record.", err)
+	}
+
+	posting := &events.MessageEvent{App: tx, Message: msg, Room: room, Creator: creator}
+	if err := events.For(tx).MessagePosting.Trigger(posting, func(*events.MessageEvent) error { return nil }); err != nil {
+		return err
+	}
+	if err := messages.Number(tx, msg); err != nil {
+		return err
+	}
+	if err := e.Next(); err != nil { // the INSERT; FTS triggers index it in the same transaction
+		return err
+	}
+
+	now := types.NowDateTime()
+	if err := rooms.Touch(tx, room.Id, now); err != nil {
+		return err
+	}
+	hub := realtime.HubFor(tx)
+	marked, err := rooms.MarkUnread(tx, room.Id, creator.Id, now, func(userID string) bool {
+		return hub.Present(room.Id, userID)
+	})
+	if err != nil {
+		return err
+	}
+	if len(marked) > 0 {
+		unreadMarked.Store(msg.Id, marked)
+		tx.TxInfo().OnComplete(func(txErr error) error {
+			if txErr != nil {
+				unreadMarked.Delete(msg.Id)
+			}
+			return nil
+		})
+	}
+	return nil
+}
+
+// respondExisting answers an idempotent retry with the stored message.
+func respondExisting(e *core.RecordRequestEvent, existing *core.Record) error {
+	if err := apis.EnrichRecord(e.RequestEvent, existing); err != nil {
+		return err
+	}
+	return e.JSON(http.StatusOK, existing)
+}
+
+// triggerMessage fires one of the after-commit message hooks, logging a handler's error.
+func triggerMessage(app core.App, h *hook.Hook[*events.MessageEvent], msg *core.Record) {
+	ev := &events.MessageEvent{App: app, Message: msg}
+	if room, err := app.FindRecordById("rooms", msg.GetString("room")); err == nil {
+		ev.Room = room
+	}
+	if creator, err := app.FindRecordById("users", msg.GetString("creator")); err == nil {
+		ev.Creator = creator
+	}
+	if err := h.Trigger(ev, func(*events.MessageEvent) error { return nil }); err != nil {
+		app.Logger().Error("campfire message hook", "error", err)
+	}
+}

@@ -1,0 +1,213 @@
+package messages
+
+import (
+	"fmt"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// Page limits of history.
+const (
+	DefaultPageSize = 40
+	MaxPageSize     = 200
+	MaxChanges      = 500
+)
+
+// Decorate turns message records into the history item shape: the record plus `expand.creator`
+// ({id, name, avatar, role}) and `boosts` ([{id, message, content, booster {id, name}}]). Creators and
+// boosts are loaded with one query each, whatever the number of messages.
+func Decorate(app core.App, msgs []*core.Record) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	ids := make([]any, 0, len(msgs))
+	creatorSet := map[string]bool{}
+	for _, m := range msgs {
+		ids = append(ids, m.Id)
+		creatorSet[m.GetString("creator")] = true
+	}
+
+	type boostRow struct {
+		ID          string `db:"id"`
+		Message     string `db:"message"`
+		Content     string `db:"content"`
+		Booster     string `db:"booster"`
+		BoosterName string `db:"booster_name"`
+		Created     string `db:"created"`
+	}
+	var boosts []boostRow
+	err := app.DB().Select("b.id AS id", "b.message AS message", "b.content AS content", "b.booster AS booster",
+		"COALESCE(u.name, '') AS booster_name", "b.created AS created").
+		From("boosts b").LeftJoin("users u", dbx.NewExp("u.id = b.booster")).
+		Where(dbx.In("b.message", ids...)).OrderBy("b.created ASC", "b.id ASC").All(&boosts)
+	if err != nil {
+		return fmt.Errorf("load boosts: %w", err)
+	}
+	byMessage := map[string][]map[string]any{}
+	for _, b := range boosts {
+		byMessage[b.Message] = append(byMessage[b.Message], map[string]any{
+			"id": b.ID, "message": b.Message, "content": b.Content, "created": b.Created,
+			"booster": map[string]any{"id": b.Booster, "name": b.BoosterName},
+		})
+	}
+
+	creators, err := Creators(app, keys(creatorSet))
+	if err != nil {
+		return err
+	}
+	for _, m := range msgs {
+		m.WithCustomData(true)
+		list := byMessage[m.Id]
+		if list == nil {
+			list = []map[string]any{}
+		}
+		m.Set("boosts", list)
+		if c, ok := creators[m.GetString("creator")]; ok {
+			m.MergeExpand(map[string]any{"creator": c})
+		}
+	}
+	return nil
+}
+
+// Creators loads the public face of users by id: {id, collectionId, collectionName, name, avatar, role}.
+func Creators(app core.App, ids []string) (map[string]map[string]any, error) {
+	out := map[string]map[string]any{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	in := make([]any, len(ids))
+	for i, id := range ids {
+		in[i] = id
+	}
+	users, err := app.FindCachedCollectionByNameOrId("users")
+	if err != nil {
+		return nil, fmt.Errorf("users collection: %w", err)
+	}
+	rows := []struct {
+		ID     string `db:"id"`
+		Name   string `db:"name"`
+		Avatar string `db:"avatar"`
+		Role   string `db:"role"`
+	}{}
+	if err := app.DB().Select("id", "name", "avatar", "role").From("users").Where(dbx.In("id", in...)).All(&rows); err != nil {
+		return nil, fmt.Errorf("load creators: %w", err)
+	}
+	for _, r := range rows {
+		out[r.ID] = map[string]any{"id": r.ID, "collectionId": users.Id, "collectionName": users.Name,
+			"name": r.Name, "avatar": r.Avatar, "role": r.Role}
+	}
+	return out, nil
+}
+
+func keys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		if k != "" {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// Page is one page of history, oldest first.
+type Page struct {
+	Items   []*core.Record `json:"items"`
+	HasMore bool           `json:"has_more"`
+}
+
+// History pages through a room's live messages by number: before a number (older), after a number
+// (newer), or the newest when both are 0.
+func History(app core.App, roomID string, before, after int64, limit int) (*Page, error) {
+	if limit <= 0 {
+		limit = DefaultPageSize
+	}
+	if limit > MaxPageSize {
+		limit = MaxPageSize
+	}
+	q := app.RecordQuery("messages").
+		AndWhere(dbx.HashExp{"room": roomID}).
+		AndWhere(dbx.NewExp("deleted_at = ''")).
+		Limit(int64(limit + 1))
+	newestFirst := after == 0
+	switch {
+	case before > 0:
+		q = q.AndWhere(dbx.NewExp("number < {:n}", dbx.Params{"n": before})).OrderBy("number DESC")
+	case after > 0:
+		q = q.AndWhere(dbx.NewExp("number > {:n}", dbx.Params{"n": after})).OrderBy("number ASC")
+	default:
+		q = q.OrderBy("number DESC")
+	}
+	var msgs []*core.Record
+	if err := q.All(&msgs); err != nil {
+		return nil, fmt.Errorf("load history: %w", err)
+	}
+	page := &Page{HasMore: len(msgs) > limit}
+	if page.HasMore {
+		msgs = msgs[:limit]
+	}
+	if newestFirst {
+		for i, j := 0, len(msgs)-1; i < j; i, j = i+1, j-1 {
+			msgs[i], msgs[j] = msgs[j], msgs[i]
+		}
+	}
+	if err := Decorate(app, msgs); err != nil {
+		return nil, err
+	}
+	if msgs == nil {
+		msgs = []*core.Record{}
+	}
+	page.Items = msgs
+	return page, nil
+}
+
+// ChangeSet is everything in a room with a seq above a client's: new or changed messages (with their
+// boosts) and the ids of deleted ones, in seq order.
+type ChangeSet struct {
+	Messages []*core.Record `json:"messages"`
+	Deleted  []string       `json:"deleted"`
+	Seq      int64          `json:"seq"`
+	HasMore  bool           `json:"has_more"`
+}
+
+// Changes returns a room's changes after since, at most MaxChanges at a time.
+func Changes(app core.App, roomID string, since int64) (*ChangeSet, error) {
+	var rows []*core.Record
+	err := app.RecordQuery("messages").
+		AndWhere(dbx.HashExp{"room": roomID}).
+		AndWhere(dbx.NewExp("seq > {:since}", dbx.Params{"since": since})).
+		OrderBy("seq ASC").Limit(MaxChanges + 1).All(&rows)
+	if err != nil {
+		return nil, fmt.Errorf("load changes: %w", err)
+	}
+	cs := &ChangeSet{Messages: []*core.Record{}, Deleted: []string{}, Seq: since, HasMore: len(rows) > MaxChanges}
+	if cs.HasMore {
+		rows = rows[:MaxChanges]
+	}
+	for _, m := range rows {
+		if IsDeleted(m) {
+			cs.Deleted = append(cs.Deleted, m.Id)
+		} else {
+			cs.Messages = append(cs.Messages, m)
+		}
+		if s := m.GetInt64("seq"); s > cs.Seq {
+			cs.Seq = s
+		}
+	}
+	if err := Decorate(app, cs.Messages); err != nil {
+		return nil, err
+	}
+	return cs, nil
+}
+
+// Item loads one message in the history item shape.
+func Item(app core.App, id string) (*core.Record, error) {
+	m, err := app.FindRecordById("messages", id)
+	if err != nil {
+		return nil, fmt.Errorf("find message: %w", err)
+	}
+	if err := Decorate(app, []*core.Record{m}); err != nil {
+		return nil, err
+	}
+	return m, nil
+}

@@ -1,0 +1,161 @@
+package realtime
+
+import (
+	"sync"
+	"time"
+)
+
+// Presence timing (SPEC §4): heartbeats come at most every 50 s and go stale after 60 s; a dropped
+// connection keeps its presence for a short grace period so that a reconnect is not a departure.
+const (
+	PresenceStaleAfter = 60 * time.Second
+	PresenceGrace      = 15 * time.Second
+)
+
+// beat is the last heartbeat of one connection.
+type beat struct {
+	userID  string
+	visible bool
+	seen    time.Time
+}
+
+// presence is in-memory state: never written per heartbeat.
+type presence struct {
+	hub *Hub
+	now func() time.Time
+
+	mu    sync.Mutex
+	beats map[string]beat                 // client id -> last heartbeat
+	grace map[string]map[string]time.Time // user id -> room id -> present until (after a disconnect)
+}
+
+func newPresence(h *Hub) *presence {
+	return &presence{hub: h, now: time.Now, beats: map[string]beat{}, grace: map[string]map[string]time.Time{}}
+}
+
+// roomsOf lists the rooms a connection is subscribed to.
+func (h *Hub) roomsOf(clientID string) []string {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	c := h.conns[clientID]
+	if c == nil {
+		return nil
+	}
+	rooms := make([]string, 0, len(c.topics))
+	for topic := range c.topics {
+		if len(topic) > len(RoomTopicPrefix) && topic[:len(RoomTopicPrefix)] == RoomTopicPrefix {
+			rooms = append(rooms, topic[len(RoomTopicPrefix):])
+		}
+	}
+	return rooms
+}
+
+// Heartbeat records that a connection of userID is alive and whether its page is visible. It returns
+// false when the client id is unknown or belongs to someone else.
+func (h *Hub) Heartbeat(clientID, userID string, visible bool) bool {
+	h.mu.RLock()
+	c := h.conns[clientID]
+	ok := c != nil && c.userID == userID
+	h.mu.RUnlock()
+	if !ok {
+		return false
+	}
+	rooms := h.roomsOf(clientID)
+	before := h.presentIn(userID, rooms)
+	p := h.presence
+	p.mu.Lock()
+	p.beats[clientID] = beat{userID: userID, visible: visible, seen: p.now()}
+	p.mu.Unlock()
+	h.announce(userID, rooms, before)
+	return true
+}
+
+// Present reports whether userID is present in roomID: one of their connections is subscribed to the
+// room with the page visible and a fresh heartbeat, or one was and dropped within the grace period.
+func (h *Hub) Present(roomID, userID string) bool {
+	topic := RoomTopic(roomID)
+	h.mu.RLock()
+	var clients []string
+	for c := range h.users[userID] {
+		if _, ok := c.topics[topic]; ok {
+			clients = append(clients, c.client.Id())
+		}
+	}
+	h.mu.RUnlock()
+	p := h.presence
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := p.now()
+	for _, id := range clients {
+		if b, ok := p.beats[id]; ok && b.userID == userID && b.visible && now.Sub(b.seen) < PresenceStaleAfter {
+			return true
+		}
+	}
+	if until, ok := p.grace[userID][roomID]; ok {
+		if now.Before(until) {
+			return true
+		}
+		delete(p.grace[userID], roomID)
+	}
+	return false
+}
+
+// PresentUsers filters userIDs down to those present in roomID.
+func (h *Hub) PresentUsers(roomID string, userIDs []string) map[string]bool {
+	out := make(map[string]bool, len(userIDs))
+	for _, id := range userIDs {
+		if h.Present(roomID, id) {
+			out[id] = true
+		}
+	}
+	return out
+}
+
+func (h *Hub) presentIn(userID string, rooms []string) map[string]bool {
+	out := make(map[string]bool, len(rooms))
+	for _, r := range rooms {
+		out[r] = h.Present(r, userID)
+	}
+	return out
+}
+
+// announce publishes presence events for the rooms whose presence of userID changed.
+func (h *Hub) announce(userID string, rooms []string, before map[string]bool) {
+	name := h.userName(userID)
+	for _, r := range rooms {
+		now := h.Present(r, userID)
+		if now != before[r] {
+			_ = h.PublishRoom(r, map[string]any{
+				"type": "presence", "room": r, "present": now,
+				"user": map[string]any{"id": userID, "name": name},
+			})
+		}
+	}
+}
+
+// disconnected turns a dropped connection's presence into a grace period.
+func (p *presence) disconnected(clientID string, rooms []string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	b, ok := p.beats[clientID]
+	if !ok {
+		return
+	}
+	delete(p.beats, clientID)
+	if !b.visible || p.now().Sub(b.seen) >= PresenceStaleAfter {
+		return
+	}
+	if p.grace[b.userID] == nil {
+		p.grace[b.userID] = map[string]time.Time{}
+	}
+	for _, r := range rooms {
+		p.grace[b.userID][r] = p.now().Add(PresenceGrace)
+	}
+}
+
+// leftRoom ends any grace a user had in a room they can no longer see.
+func (p *presence) leftRoom(userID, roomID string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.grace[userID], roomID)
+}

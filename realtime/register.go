@@ -1,0 +1,86 @@
+package realtime
+
+import (
+	"strings"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+
+	"github.com/pocketcampfire/campfire/rooms"
+)
+
+// Register binds the hub to PocketBase's realtime connect and subscribe requests.
+func Register(app core.App) {
+	hub := HubFor(app)
+
+	app.OnRealtimeConnectRequest().Bind(&hook.Handler[*core.RealtimeConnectRequestEvent]{
+		Id: "campfireRealtimeConnect",
+		Func: func(e *core.RealtimeConnectRequestEvent) error {
+			hub.open(e.Client)
+			defer hub.close(e.Client.Id())
+			return e.Next() // blocks for the life of the connection
+		},
+	})
+
+	app.OnRealtimeSubscribeRequest().Bind(&hook.Handler[*core.RealtimeSubscribeRequestEvent]{
+		Id: "campfireRealtimeSubscribe",
+		Func: func(e *core.RealtimeSubscribeRequestEvent) error {
+			allowed, ours, refused := authorize(e.App, e.Auth, e.Subscriptions)
+			if refused > 0 && len(allowed) == 0 {
+				return e.ForbiddenError("You may not subscribe to these topics.", nil)
+			}
+			e.Subscriptions = allowed
+			if err := e.Next(); err != nil {
+				return err
+			}
+			userID := ""
+			if e.Auth != nil {
+				userID = e.Auth.Id
+			}
+			hub.setSubscriptions(e.Client, userID, ours)
+			return nil
+		},
+	})
+}
+
+// authorize keeps the subscriptions the caller may have: PocketBase's own topics pass through (its
+// rules judge them per event), Campfire topics need an active user who is a member of the room or
+// the owner of the user topic. It returns the kept subscriptions, the kept Campfire topics (bare
+// topic -> names) and how many subscriptions it dropped.
+func authorize(app core.App, auth *core.Record, subs []string) ([]string, map[string][]string, int) {
+	allowed := make([]string, 0, len(subs))
+	ours := map[string][]string{}
+	refused := 0
+	active := auth != nil && auth.Collection().Name == "users" && auth.GetString("status") == "active"
+	for _, sub := range subs {
+		topic := bareTopic(sub)
+		ok := true
+		switch {
+		case strings.HasPrefix(topic, RoomTopicPrefix):
+			roomID := strings.TrimPrefix(topic, RoomTopicPrefix)
+			ok = active && rooms.IsMember(app, roomID, auth.Id)
+		case strings.HasPrefix(topic, UserTopicPrefix):
+			ok = active && strings.TrimPrefix(topic, UserTopicPrefix) == auth.Id
+		case strings.HasPrefix(topic, "campfire/"):
+			ok = false // no other Campfire topics exist
+		}
+		if !ok {
+			refused++
+			continue
+		}
+		allowed = append(allowed, sub)
+		if strings.HasPrefix(topic, "campfire/") {
+			ours[topic] = append(ours[topic], sub)
+		}
+	}
+	return allowed, ours, refused
+}
+
+// userName looks up a user's display name for presence and typing events.
+func (h *Hub) userName(userID string) string {
+	u, err := h.app.FindRecordById("users", userID)
+	if err != nil {
+		return ""
+	}
+	return u.GetString("name")
+}

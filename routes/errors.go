@@ -1,0 +1,5 @@
+package routes
+
+import "errors"
+
+var errUnknownUser = errors.New("unknown or inactive user")
