@@ -1,0 +1,169 @@
+import { useMemo, useState, type FormEvent } from 'react'
+import { Link, navigate } from '../router'
+import { pb, fileURL } from '../pb'
+import { parseDate } from '../lib/time'
+import { useWorkspace } from '../store/workspace'
+import type { Membership } from '../types'
+import { Avatar } from './Avatar'
+import { IconChat, IconClose, IconCopy, IconHash, IconLock, IconLogout, IconPlus, IconSearch } from './Icons'
+import { NewRoomDialog } from './NewRoomDialog'
+import { NewDirectDialog } from './NewDirectDialog'
+
+function activity(m: Membership): number {
+  const t = parseDate(m.expand?.room?.last_message_at).getTime()
+  return Number.isNaN(t) ? 0 : t
+}
+
+export function signOut() {
+  pb.authStore.clear()
+  navigate('/', { replace: true })
+}
+
+export function Sidebar({ currentRoomId, onClose }: { currentRoomId: string | null; onClose: () => void }) {
+  const ws = useWorkspace()
+  const [q, setQ] = useState('')
+  const [dialog, setDialog] = useState<'room' | 'direct' | null>(null)
+  const [copied, setCopied] = useState(false)
+
+  const { directs, shared } = useMemo(() => {
+    const visible = ws.memberships.filter((m) => m.involvement !== 'invisible' && m.expand?.room)
+    const directs = visible.filter((m) => m.expand!.room!.kind === 'direct').sort((a, b) => activity(b) - activity(a))
+    const shared = visible
+      .filter((m) => m.expand!.room!.kind !== 'direct')
+      .sort((a, b) => (a.expand!.room!.name || '').localeCompare(b.expand!.room!.name || '', undefined, { sensitivity: 'base' }))
+    return { directs, shared }
+  }, [ws.memberships])
+
+  const joinURL = ws.account?.join_code ? `${location.origin}/join/${ws.account.join_code}` : ''
+  const logo = ws.account?.logo ? fileURL(ws.account.collectionId || 'account', ws.account.id, ws.account.logo, '100x100') : ''
+
+  const search = (e: FormEvent) => {
+    e.preventDefault()
+    const query = q.trim()
+    if (!query) return
+    navigate(`/search?q=${encodeURIComponent(query)}`)
+    setQ('')
+  }
+
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(joinURL)
+    } catch {
+      const input = document.querySelector<HTMLInputElement>('[data-testid="join-link"]')
+      input?.select()
+      document.execCommand?.('copy')
+    }
+    setCopied(true)
+    window.setTimeout(() => setCopied(false), 1500)
+  }
+
+  const item = (m: Membership) => {
+    const room = m.expand!.room!
+    const unread = !!m.unread_at && room.id !== currentRoomId
+    const Icon = room.kind === 'direct' ? null : room.kind === 'closed' ? IconLock : IconHash
+    const other = room.kind === 'direct' ? (room.direct_key ?? '').split(',').find((id) => id && id !== ws.me.id) : undefined
+    return (
+      <li key={m.id}>
+        <Link
+          to={`/rooms/${room.id}`}
+          className={`room-link ${unread ? 'room-link--unread' : ''} ${room.id === currentRoomId ? 'room-link--current' : ''}`}
+          aria-current={room.id === currentRoomId ? 'page' : undefined}
+          data-testid="room-link"
+          data-room-id={room.id}
+          data-room-name={ws.roomName(room)}
+          data-unread={unread ? 'true' : 'false'}
+        >
+          {Icon ? <Icon className="room-link__icon" /> : <Avatar user={ws.users.get(other ?? ws.me.id)} size={20} />}
+          <span className="room-link__name">{ws.roomName(room)}</span>
+          {unread && <span className="room-link__dot" aria-label="unread" />}
+        </Link>
+      </li>
+    )
+  }
+
+  return (
+    <nav className="sidebar" aria-label="Rooms" data-testid="sidebar">
+      <div className="sidebar__head">
+        {logo ? <img className="sidebar__logo" src={logo} alt="" /> : <span className="sidebar__flame" aria-hidden="true" />}
+        <span className="sidebar__account" data-testid="account-name">
+          {ws.account?.name || 'Campfire'}
+        </span>
+        <button className="icon-button sidebar__close" aria-label="Close menu" onClick={onClose}>
+          <IconClose />
+        </button>
+      </div>
+
+      <form className="sidebar__search" role="search" onSubmit={search}>
+        <IconSearch className="sidebar__search-icon" />
+        <input
+          className="input input--search"
+          type="search"
+          placeholder="Search messages"
+          aria-label="Search messages"
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+          data-testid="search-input"
+        />
+      </form>
+
+      <div className="sidebar__scroll">
+        <div className="sidebar__section">
+          <div className="sidebar__section-head">
+            <h2>People</h2>
+            <button className="icon-button" aria-label="New direct message" title="New direct message" onClick={() => setDialog('direct')} data-testid="new-direct">
+              <IconChat />
+            </button>
+          </div>
+          <ul className="room-list" data-testid="direct-rooms">
+            {directs.map(item)}
+          </ul>
+        </div>
+        <div className="sidebar__section">
+          <div className="sidebar__section-head">
+            <h2>Rooms</h2>
+            {(!ws.account?.restrict_room_creation || ws.isAdmin) && (
+              <button className="icon-button" aria-label="New room" title="New room" onClick={() => setDialog('room')} data-testid="new-room">
+                <IconPlus />
+              </button>
+            )}
+          </div>
+          <ul className="room-list" data-testid="shared-rooms">
+            {shared.map(item)}
+          </ul>
+        </div>
+
+        {joinURL && (
+          <div className="sidebar__invite">
+            <label className="field__label" htmlFor="join-link">
+              Invite people with this link
+            </label>
+            <div className="copy-field">
+              <input id="join-link" className="input input--small" readOnly value={joinURL} data-testid="join-link" onFocus={(e) => e.target.select()} />
+              <button className="icon-button" aria-label="Copy invite link" title="Copy" onClick={() => void copy()} data-testid="copy-join-link">
+                <IconCopy />
+              </button>
+            </div>
+            {copied && (
+              <span className="hint" role="status" data-testid="copied">
+                Copied
+              </span>
+            )}
+          </div>
+        )}
+      </div>
+
+      <div className="sidebar__foot">
+        <Avatar user={ws.me} size={28} />
+        <span className="sidebar__me" data-testid="my-name">
+          {ws.me.name}
+        </span>
+        <button className="icon-button" aria-label="Sign out" title="Sign out" onClick={signOut} data-testid="sign-out">
+          <IconLogout />
+        </button>
+      </div>
+
+      {dialog === 'room' && <NewRoomDialog onClose={() => setDialog(null)} />}
+      {dialog === 'direct' && <NewDirectDialog onClose={() => setDialog(null)} />}
+    </nav>
+  )
+}

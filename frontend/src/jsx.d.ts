@@ -1,0 +1,13 @@
+import 'react'
+
+declare module 'react' {
+  namespace JSX {
+    interface IntrinsicElements {
+      'trix-editor': React.DetailedHTMLProps<React.HTMLAttributes<HTMLElement>, HTMLElement> & {
+        toolbar?: string
+        input?: string
+        placeholder?: string
+      }
+    }
+  }
+}
