@@ -20,6 +20,7 @@ import (
 	_ "github.com/pocketcampfire/campfire/collections" // the schema migrations
 	"github.com/pocketcampfire/campfire/events"
 	"github.com/pocketcampfire/campfire/hooks"
+	"github.com/pocketcampfire/campfire/outbox"
 	"github.com/pocketcampfire/campfire/realtime"
 	"github.com/pocketcampfire/campfire/routes"
 )
@@ -73,6 +74,7 @@ func WithoutWebApp() Option {
 // call the same function.
 func Register(app core.App) {
 	hooks.Register(app)
+	outbox.Register(app)
 	realtime.Register(app)
 	routes.Register(app)
 	bindSecurityHeaders(app)

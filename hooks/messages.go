@@ -11,6 +11,7 @@ import (
 
 	"github.com/pocketcampfire/campfire/events"
 	"github.com/pocketcampfire/campfire/messages"
+	"github.com/pocketcampfire/campfire/outbox"
 	"github.com/pocketcampfire/campfire/realtime"
 	"github.com/pocketcampfire/campfire/rooms"
 )
@@ -185,6 +186,10 @@ func post(tx core.App, e *core.RecordEvent) error {
 		return hub.Present(room.Id, userID)
 	})
 	if err != nil {
+		return err
+	}
+	// webhooks and pushes are written with the message, so a crash after commit loses none of them
+	if err := outbox.Enqueue(tx, msg, room, creator); err != nil {
 		return err
 	}
 	if len(marked) > 0 {
