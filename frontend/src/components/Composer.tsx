@@ -1,5 +1,6 @@
 import Trix from 'trix'
 import { useCallback, useEffect, useId, useRef, useState } from 'react'
+import { documentHTML } from '../lib/trixHTML'
 import { bodyToTrix, mentionAttachment, mentionQuery, trixToBody } from '../lib/mentions'
 import type { Member, Message } from '../types'
 import { Avatar } from './Avatar'
@@ -76,7 +77,7 @@ export function Composer(props: ComposerProps) {
     const el = editorRef.current
     if (!ed || !el) return
     if (isEmpty(ed)) return
-    const html = trixToBody(el.value)
+    const html = trixToBody(documentHTML(ed.getDocument()))
     const text = ed.getDocument().toString().replace(/\uFFFC/g, '').trim()
     const p = propsRef.current
     if (p.editing) {

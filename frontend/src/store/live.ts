@@ -89,3 +89,13 @@ export async function subscribeTopic<T>(topic: string, cb: (data: T) => void): P
     return () => {}
   }
 }
+
+/**
+ * Makes the realtime stream fail as a network error would (the SDK then
+ * reconnects with its back-off). Used by the browser tests together with
+ * offline emulation, which by itself leaves an open stream untouched.
+ */
+export function simulateNetworkDrop() {
+  const es = (pb.realtime as unknown as { eventSource: EventSource | null }).eventSource
+  es?.onerror?.(new Event('error'))
+}

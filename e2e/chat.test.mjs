@@ -1,0 +1,145 @@
+// Issue 2: first run, joining, live chat, reconnect catch-up, search.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { startServer, launchBrowser, newUser, firstRun, join, send, tid, messageWithText, messages } from './helpers.mjs'
+
+const ada = { name: 'Ada Admin', email: 'ada@example.com', password: 'correct-horse-1' }
+const bob = { name: 'Bob Builder', email: 'bob@example.com', password: 'correct-horse-2' }
+
+let server
+let browser
+let closeBrowser
+let A // Ada's context
+let B // Bob's context
+let joinURL
+
+before(async () => {
+  server = await startServer()
+  ;({ browser, close: closeBrowser } = await launchBrowser())
+})
+
+after(async () => {
+  await closeBrowser?.()
+  await server?.stop()
+})
+
+test('first run creates the account and lands in All Talk', async () => {
+  A = await newUser(browser, server.url)
+  await firstRun(A.page, ada)
+  await A.page.waitForSelector(`${tid('room-link')}[data-room-name="All Talk"]`)
+  assert.equal(await A.page.textContent(tid('my-name')), ada.name)
+  assert.match(A.page.url(), /\/rooms\/[a-z0-9]+$/)
+  // a second first run is refused
+  const r = await fetch(`${server.url}/api/campfire/first-run`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: 'Eve', email: 'eve@example.com', password: 'password123' }),
+  })
+  assert.equal(r.status, 403)
+})
+
+test('the join link is copied and a second user joins by it', async () => {
+  joinURL = await A.page.inputValue(tid('join-link'))
+  assert.match(joinURL, /\/join\/[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}$/)
+  await A.page.click(tid('copy-join-link'))
+  await A.page.waitForSelector(tid('copied'))
+  assert.equal(await A.page.evaluate(() => navigator.clipboard.readText()), joinURL)
+
+  // a wrong code says so clearly
+  const X = await newUser(browser, server.url)
+  await X.page.goto('/join/AAAA-BBBB-CCCC')
+  await X.page.fill(tid('join-name'), 'Mallory')
+  await X.page.fill(tid('join-email'), 'mallory@example.com')
+  await X.page.fill(tid('join-password'), 'password123')
+  await X.page.click(tid('join-submit'))
+  await X.page.waitForSelector(`${tid('join-error')}:has-text("not valid")`)
+  // a taken email says so too
+  await X.page.goto(joinURL)
+  await X.page.fill(tid('join-name'), 'Not Ada')
+  await X.page.fill(tid('join-email'), ada.email)
+  await X.page.fill(tid('join-password'), 'password123')
+  await X.page.click(tid('join-submit'))
+  await X.page.waitForSelector(`${tid('join-error')}:has-text("already taken")`)
+  await X.context.close()
+
+  B = await newUser(browser, server.url)
+  await join(B.page, joinURL, bob)
+  await B.page.waitForSelector(`${tid('room-title')}:has-text("All Talk")`)
+  assert.equal(await B.page.textContent(tid('my-name')), bob.name)
+})
+
+test('both chat live; the pending state resolves', async () => {
+  await send(A.page, 'Hello from Ada')
+  // Ada's copy resolves from pending to sent, once
+  await messageWithText(A.page, 'Hello from Ada').and(A.page.locator('[data-state="sent"]')).waitFor()
+  // Bob sees it without reloading
+  await messageWithText(B.page, 'Hello from Ada').waitFor()
+  await send(B.page, 'Hi Ada, Bob here')
+  await messageWithText(B.page, 'Hi Ada, Bob here').and(B.page.locator('[data-state="sent"]')).waitFor()
+  await messageWithText(A.page, 'Hi Ada, Bob here').waitFor()
+  for (const p of [A.page, B.page]) {
+    assert.equal(await messageWithText(p, 'Hello from Ada').count(), 1)
+    assert.equal(await messageWithText(p, 'Hi Ada, Bob here').count(), 1)
+    assert.equal(await p.locator(`${tid('message')}[data-state="pending"]`).count(), 0)
+  }
+  // names and grouping: Bob's message shows its author
+  const bobMsg = messageWithText(A.page, 'Hi Ada, Bob here')
+  assert.equal(await bobMsg.locator(tid('message-author')).textContent(), bob.name)
+  // rich text survives the round trip (Shift+Enter is a newline, Enter sends)
+  await A.page.locator(tid('composer-input')).click()
+  await A.page.keyboard.type('line one')
+  await A.page.keyboard.press('Shift+Enter')
+  await A.page.keyboard.type('line two')
+  await A.page.keyboard.press('Enter')
+  const two = messageWithText(B.page, 'line two')
+  await two.waitFor()
+  assert.match(await two.locator(tid('message-body')).innerHTML(), /line one<br>line two/)
+})
+
+test('a reconnect loses nothing and duplicates nothing', async () => {
+  // Offline emulation fails new requests but leaves an open event stream
+  // alone, so the stream is also failed the way a network error fails it.
+  await B.context.setOffline(true)
+  await B.page.evaluate(() => window.campfireSimulateNetworkDrop())
+  await B.page.waitForSelector(tid('offline-banner'))
+  const texts = ['missed one', 'missed two', 'missed three']
+  for (const t of texts) {
+    await send(A.page, t)
+    await messageWithText(A.page, t).and(A.page.locator('[data-state="sent"]')).waitFor()
+  }
+  assert.equal(await messageWithText(B.page, 'missed one').count(), 0)
+  await B.context.setOffline(false)
+  await B.page.waitForSelector(tid('offline-banner'), { state: 'detached', timeout: 30_000 })
+  for (const t of texts) await messageWithText(B.page, t).waitFor()
+  // live again after the reconnect
+  await send(A.page, 'after the storm')
+  await messageWithText(B.page, 'after the storm').waitFor()
+  const all = await messages(B.page).locator(tid('message-body')).allTextContents()
+  for (const t of [...texts, 'after the storm', 'Hello from Ada']) {
+    assert.equal(all.filter((x) => x.trim() === t).length, 1, `"${t}" shown exactly once`)
+  }
+  // in order
+  const idx = texts.map((t) => all.findIndex((x) => x.trim() === t))
+  assert.deepEqual([...idx].sort((a, b) => a - b), idx)
+})
+
+test('search finds a message and opens it highlighted in context', async () => {
+  await send(B.page, 'The quick zebrafish jumps')
+  await messageWithText(B.page, 'zebrafish').and(B.page.locator('[data-state="sent"]')).waitFor()
+  await A.page.fill(tid('search-input'), 'zebrafish')
+  await A.page.press(tid('search-input'), 'Enter')
+  await A.page.waitForURL(/\/search\?q=zebrafish/)
+  const result = A.page.locator(tid('search-result')).first()
+  await result.waitFor()
+  assert.match(await result.innerHTML(), /<mark>/i)
+  await result.click()
+  await A.page.waitForURL(/\/rooms\/[a-z0-9]+\/@\d+$/)
+  const hit = A.page.locator(`${tid('message')}[data-highlighted="true"]`)
+  await hit.waitFor()
+  assert.match(await hit.textContent(), /zebrafish/)
+  // recent searches are listed and can be cleared
+  await A.page.goto('/search')
+  await A.page.waitForSelector(`${tid('recent-search')}:has-text("zebrafish")`)
+  await A.page.click(tid('clear-searches'))
+  await A.page.waitForSelector(tid('recent-searches'), { state: 'detached' })
+})

@@ -1,0 +1,197 @@
+// Browser-test helpers: start the real binary on a fresh data dir and a free
+// port, drive Debian's Chromium through playwright-core.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join as joinPath, resolve, dirname } from 'node:path'
+import { createServer } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import { chromium } from 'playwright-core'
+
+const here = dirname(fileURLToPath(import.meta.url))
+export const BIN = process.env.CAMPFIRE_BIN || resolve(here, '..', 'campfire')
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
+export const TIMEOUT = 15_000
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer()
+    s.unref()
+    s.on('error', rej)
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address()
+      s.close(() => res(port))
+    })
+  })
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+
+/** Starts `campfire serve` on a fresh temp dir; returns {url, stop, logs}. */
+export async function startServer() {
+  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run "make build" first`)
+  const dir = mkdtempSync(joinPath(tmpdir(), 'campfire-e2e-'))
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const proc = spawn(BIN, ['serve', '--dir', joinPath(dir, 'pb_data'), '--http', `127.0.0.1:${port}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env },
+  })
+  let logs = ''
+  proc.stdout.on('data', (d) => (logs += d))
+  proc.stderr.on('data', (d) => (logs += d))
+  let exited = false
+  proc.on('exit', () => (exited = true))
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    if (exited) throw new Error(`campfire exited early:\n${logs}`)
+    try {
+      const r = await fetch(`${url}/api/health`)
+      if (r.ok) break
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) {
+      proc.kill('SIGKILL')
+      throw new Error(`campfire did not start:\n${logs}`)
+    }
+    await sleep(100)
+  }
+  const stop = async () => {
+    if (!exited) {
+      proc.kill('SIGTERM')
+      const t = Date.now()
+      while (!exited && Date.now() - t < 10_000) await sleep(50)
+      if (!exited) proc.kill('SIGKILL')
+    }
+    rmSync(dir, { recursive: true, force: true })
+  }
+  return { url, stop, logs: () => logs, dir }
+}
+
+export async function launchBrowser() {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
+  })
+  const close = async () => {
+    // playwright gives each launch a fresh temporary profile and removes it on close
+    await browser.close().catch(() => {})
+  }
+  return { browser, close }
+}
+
+/** A new context + page; page errors are collected for assertions. */
+export async function newUser(browser, baseURL, opts = {}) {
+  const context = await browser.newContext({ baseURL, viewport: { width: 1200, height: 800 }, ...opts })
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL })
+  context.setDefaultTimeout(TIMEOUT)
+  const page = await context.newPage()
+  const errors = []
+  page.on('pageerror', (e) => errors.push(String(e)))
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) errors.push(m.text())
+  })
+  return { context, page, errors }
+}
+
+export const tid = (id) => `[data-testid="${id}"]`
+
+export async function firstRun(page, { name, email, password }) {
+  await page.goto('/')
+  await page.fill(tid('firstrun-name'), name)
+  await page.fill(tid('firstrun-email'), email)
+  await page.fill(tid('firstrun-password'), password)
+  await page.click(tid('firstrun-submit'))
+  await page.waitForSelector(`${tid('room-title')}:has-text("All Talk")`)
+}
+
+export async function join(page, joinURL, { name, email, password }) {
+  await page.goto(joinURL)
+  await page.fill(tid('join-name'), name)
+  await page.fill(tid('join-email'), email)
+  await page.fill(tid('join-password'), password)
+  await page.click(tid('join-submit'))
+  await page.waitForSelector(tid('room-title'))
+}
+
+export async function signIn(page, { email, password }) {
+  await page.goto('/')
+  await page.fill(tid('signin-email'), email)
+  await page.fill(tid('signin-password'), password)
+  await page.click(tid('signin-submit'))
+  await page.waitForSelector(tid('room-title'))
+}
+
+/** Types into the Trix composer and presses Enter. */
+export async function send(page, text) {
+  const editor = page.locator(tid('composer-input'))
+  await editor.click()
+  await page.keyboard.type(text)
+  await page.keyboard.press('Enter')
+}
+
+export function messages(page) {
+  return page.locator(`${tid('message-list')} ${tid('message')}`)
+}
+
+export function messageWithText(page, text) {
+  return page.locator(`${tid('message-list')} ${tid('message')}`, { has: page.locator(tid('message-body'), { hasText: text }) })
+}
+
+export async function openRoom(page, name) {
+  await page.click(`${tid('room-link')}[data-room-name="${name}"]`)
+  await page.waitForSelector(`${tid('room-title')}:has-text("${name}")`)
+}
+
+/** Runs fn with a started server and browser, cleaning up after. */
+export async function withApp(fn) {
+  const server = await startServer()
+  const { browser, close } = await launchBrowser()
+  try {
+    await fn({ server, browser })
+  } catch (err) {
+    err.message += `\n--- server log (tail) ---\n${server.logs().slice(-4000)}`
+    throw err
+  } finally {
+    await close()
+    await server.stop()
+  }
+}
+
+/** REST helper against the server (outside the browser). */
+export async function apiAs(baseURL, token, path, init = {}) {
+  const r = await fetch(baseURL + path, {
+    method: init.method || 'GET',
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: token } : {}) },
+    body: init.body ? JSON.stringify(init.body) : undefined,
+  })
+  const text = await r.text()
+  let json = null
+  try {
+    json = text ? JSON.parse(text) : null
+  } catch {
+    json = text
+  }
+  return { status: r.status, json }
+}
+
+export async function tokenFor(baseURL, email, password) {
+  const r = await apiAs(baseURL, null, '/api/collections/users/auth-with-password', {
+    method: 'POST',
+    body: { identity: email, password },
+  })
+  if (r.status !== 200) throw new Error(`sign-in failed: ${r.status} ${JSON.stringify(r.json)}`)
+  return r.json
+}
