@@ -143,3 +143,8 @@ test('search finds a message and opens it highlighted in context', async () => {
   await A.page.click(tid('clear-searches'))
   await A.page.waitForSelector(tid('recent-searches'), { state: 'detached' })
 })
+
+test('no page errors and no CSP violations along the way', async () => {
+  assert.deepEqual(A.errors, [])
+  assert.deepEqual(B.errors, [])
+})

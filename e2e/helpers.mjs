@@ -195,3 +195,42 @@ export async function tokenFor(baseURL, email, password) {
   if (r.status !== 200) throw new Error(`sign-in failed: ${r.status} ${JSON.stringify(r.json)}`)
   return r.json
 }
+
+/** First run + a joined member through the API; returns both auth answers. */
+export async function setupTeam(baseURL, people) {
+  const [first, ...rest] = people
+  const fr = await apiAs(baseURL, null, '/api/campfire/first-run', { method: 'POST', body: first })
+  if (fr.status !== 200) throw new Error(`first run: ${fr.status} ${JSON.stringify(fr.json)}`)
+  const account = await apiAs(baseURL, fr.json.token, '/api/collections/account/records')
+  const code = account.json.items[0].join_code
+  const out = [fr.json]
+  for (const p of rest) {
+    const j = await apiAs(baseURL, null, `/api/campfire/join/${code}`, { method: 'POST', body: p })
+    if (j.status !== 200) throw new Error(`join: ${j.status} ${JSON.stringify(j.json)}`)
+    out.push(j.json)
+  }
+  return out
+}
+
+/** A context already signed in with an auth answer ({token, record}). */
+export async function signedIn(browser, baseURL, auth, opts = {}) {
+  const u = await newUser(browser, baseURL, opts)
+  await u.context.addInitScript((value) => {
+    if (!localStorage.getItem('pocketbase_auth')) localStorage.setItem('pocketbase_auth', value)
+  }, JSON.stringify({ token: auth.token, record: auth.record }))
+  await u.page.goto('/')
+  await u.page.waitForSelector(tid('room-title'))
+  return u
+}
+
+/** Records every audio play() call in window.__played (for /play). */
+export async function recordAudio(context) {
+  await context.addInitScript(() => {
+    window.__played = []
+    const play = HTMLMediaElement.prototype.play
+    HTMLMediaElement.prototype.play = function () {
+      window.__played.push(this.currentSrc || this.src)
+      return play.call(this).catch(() => {})
+    }
+  })
+}

@@ -1,0 +1,132 @@
+// Issue 3: edit and delete live, boosts live, mention autocomplete + highlight, /play.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { startServer, launchBrowser, setupTeam, signedIn, send, tid, messageWithText, recordAudio, apiAs } from './helpers.mjs'
+
+let server, browser, closeBrowser, A, B, ada, bob
+
+before(async () => {
+  server = await startServer()
+  ;({ browser, close: closeBrowser } = await launchBrowser())
+  ;[ada, bob] = await setupTeam(server.url, [
+    { name: 'Ada Admin', email: 'ada@example.com', password: 'correct-horse-1' },
+    { name: 'Bob Builder', email: 'bob@example.com', password: 'correct-horse-2' },
+  ])
+  A = await signedIn(browser, server.url, ada)
+  B = await signedIn(browser, server.url, bob)
+  await recordAudio(B.context)
+  await B.page.reload()
+  await B.page.waitForSelector(tid('room-title'))
+})
+
+after(async () => {
+  await closeBrowser?.()
+  await server?.stop()
+})
+
+test('edit my message live; ↑ edits the last one; Esc cancels', async () => {
+  await send(A.page, 'this has a tpyo')
+  const mine = messageWithText(A.page, 'this has a tpyo').and(A.page.locator('[data-state="sent"]'))
+  await mine.waitFor()
+  await messageWithText(B.page, 'this has a tpyo').waitFor()
+
+  // ↑ in the empty composer edits my last message, Esc cancels
+  await A.page.locator(tid('composer-input')).click()
+  await A.page.keyboard.press('ArrowUp')
+  await A.page.waitForSelector(tid('editing-banner'))
+  await A.page.keyboard.press('Escape')
+  await A.page.waitForSelector(tid('editing-banner'), { state: 'detached' })
+
+  // the hover menu's edit button
+  await mine.hover()
+  await mine.locator(tid('edit-message')).click()
+  await A.page.waitForSelector(tid('editing-banner'))
+  await A.page.keyboard.press('ControlOrMeta+a')
+  await A.page.keyboard.type('this has no typo')
+  await A.page.keyboard.press('Enter')
+  await A.page.waitForSelector(tid('editing-banner'), { state: 'detached' })
+  await messageWithText(A.page, 'this has no typo').waitFor()
+  await messageWithText(B.page, 'this has no typo').waitFor()
+  assert.equal(await messageWithText(B.page, 'tpyo').count(), 0)
+  assert.equal(await messageWithText(B.page, 'this has no typo').count(), 1)
+})
+
+test('delete with confirmation, live', async () => {
+  await send(A.page, 'delete me soon')
+  const mine = messageWithText(A.page, 'delete me soon').and(A.page.locator('[data-state="sent"]'))
+  await mine.waitFor()
+  await messageWithText(B.page, 'delete me soon').waitFor()
+  await mine.hover()
+  await mine.locator(tid('delete-message')).click()
+  await A.page.click(tid('confirm-ok'))
+  await messageWithText(A.page, 'delete me soon').waitFor({ state: 'detached' })
+  await messageWithText(B.page, 'delete me soon').waitFor({ state: 'detached' })
+})
+
+test('boosts show live with counts; clicking mine removes it', async () => {
+  await send(A.page, 'boost this')
+  const onB = messageWithText(B.page, 'boost this')
+  await onB.waitFor()
+  await onB.hover()
+  await onB.locator(tid('boost-button')).click()
+  await B.page.locator(`${tid('boost-quick')}:has-text("👍")`).click()
+  const onA = messageWithText(A.page, 'boost this')
+  await onA.locator(`${tid('boost')}[data-content="👍"]`).waitFor()
+  assert.equal(await onA.locator(`${tid('boost')}[data-content="👍"] ${tid('boost-count')}`).textContent(), '1')
+  // a custom text boost
+  await onB.hover()
+  await onB.locator(tid('boost-button')).click()
+  await B.page.fill(tid('boost-text'), 'nice one')
+  await B.page.click(tid('boost-submit'))
+  await onA.locator(`${tid('boost')}[data-content="nice one"]`).waitFor()
+  // Ada adds her 👍 too: count 2
+  await onA.locator(`${tid('boost')}[data-content="👍"]`).click()
+  await onB.locator(`${tid('boost')}[data-content="👍"] ${tid('boost-count')}:text-is("2")`).waitFor()
+  // Bob removes his 👍 by clicking it
+  await onB.locator(`${tid('boost')}[data-content="👍"][data-mine="true"]`).click()
+  await onA.locator(`${tid('boost')}[data-content="👍"] ${tid('boost-count')}:text-is("1")`).waitFor()
+  await onA.locator(`${tid('boost')}[data-content="👍"][data-mine="true"]`).waitFor()
+})
+
+test('mention autocomplete inserts a mention; the mentioned user sees it highlighted', async () => {
+  const editor = A.page.locator(tid('composer-input'))
+  await editor.click()
+  await A.page.keyboard.type('hey @Bo')
+  const option = A.page.locator(`${tid('mention-option')}[data-user-id="${bob.record.id}"]`)
+  await option.waitFor()
+  await A.page.keyboard.press('Enter')
+  await A.page.waitForSelector(tid('mention-menu'), { state: 'detached' })
+  await A.page.keyboard.type('have a look')
+  await A.page.keyboard.press('Enter')
+  const onB = messageWithText(B.page, 'have a look')
+  await onB.waitFor()
+  const html = await onB.locator(tid('message-body')).innerHTML()
+  assert.match(html, new RegExp(`<span class="mention[^"]*" data-user-id="${bob.record.id}">@Bob Builder</span>`))
+  await onB.locator(`.mention.mention--me[data-user-id="${bob.record.id}"]`).waitFor()
+  // Ada does not see it as her own mention
+  const onA = messageWithText(A.page, 'have a look')
+  await onA.locator('.mention').waitFor()
+  assert.equal(await onA.locator('.mention--me').count(), 0)
+  // the server resolved the mention
+  const hist = await apiAs(server.url, bob.token, `/api/campfire/rooms/${await roomId(B.page)}/messages`)
+  const msg = hist.json.items.find((m) => m.plain?.includes('have a look'))
+  assert.deepEqual(msg.mentions, [bob.record.id])
+})
+
+test('/play posts a sound message that plays for viewers at the newest message', async () => {
+  const sounds = await apiAs(server.url, ada.token, '/api/campfire/sounds')
+  assert.equal(sounds.status, 200)
+  const name = sounds.json.items[0].name
+  await send(A.page, `/play ${name}`)
+  const onB = B.page.locator(`${tid('sound-message')}[data-sound="${name}"]`)
+  await onB.waitFor()
+  await A.page.locator(`${tid('sound-message')}[data-sound="${name}"]`).waitFor()
+  await B.page.waitForFunction((n) => window.__played.some((src) => src.includes(`/api/campfire/sounds/${n}`)), name)
+  const r = await fetch(`${server.url}/api/campfire/sounds/${name}`)
+  assert.equal(r.status, 200)
+  assert.match(r.headers.get('content-type') ?? '', /^audio\//)
+})
+
+async function roomId(page) {
+  return page.getAttribute(tid('room'), 'data-room-id')
+}

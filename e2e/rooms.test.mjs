@@ -1,0 +1,123 @@
+// Issue 3: typing indicator, unread across tabs, involvement, rooms and DMs live.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { startServer, launchBrowser, setupTeam, signedIn, send, tid, messageWithText, openRoom } from './helpers.mjs'
+
+let server, browser, closeBrowser, A, B, ada, bob
+
+const roomLink = (page, name) => page.locator(`${tid('room-link')}[data-room-name="${name}"]`)
+
+before(async () => {
+  server = await startServer()
+  ;({ browser, close: closeBrowser } = await launchBrowser())
+  ;[ada, bob] = await setupTeam(server.url, [
+    { name: 'Ada Admin', email: 'ada@example.com', password: 'correct-horse-1' },
+    { name: 'Bob Builder', email: 'bob@example.com', password: 'correct-horse-2' },
+  ])
+  A = await signedIn(browser, server.url, ada)
+  B = await signedIn(browser, server.url, bob)
+})
+
+after(async () => {
+  await closeBrowser?.()
+  await server?.stop()
+})
+
+test('typing indicator shows the other person, never me, and clears on send', async () => {
+  await A.page.locator(tid('composer-input')).click()
+  await A.page.keyboard.type('thinking about it')
+  await B.page.waitForSelector(`${tid('typing-indicator')}:has-text("Ada Admin is typing")`)
+  assert.equal((await A.page.textContent(tid('typing-indicator'))).trim(), '')
+  await A.page.keyboard.press('Enter')
+  await messageWithText(B.page, 'thinking about it').waitFor()
+  await B.page.waitForSelector(`${tid('typing-indicator')}:text-is("")`)
+})
+
+test('a new open room appears live; unread shows bold and clears on all tabs', async () => {
+  await A.page.click(tid('new-room'))
+  await A.page.fill(tid('room-name'), 'Watercooler')
+  await A.page.click(tid('create-room'))
+  await A.page.waitForSelector(`${tid('room-title')}:has-text("Watercooler")`)
+  await roomLink(B.page, 'Watercooler').waitFor()
+
+  // Bob has a second tab in All Talk
+  const B2 = await B.context.newPage()
+  await B2.goto('/')
+  await B2.waitForSelector(tid('room-title'))
+  await roomLink(B2, 'Watercooler').waitFor()
+
+  await send(A.page, 'coffee is ready')
+  await messageWithText(A.page, 'coffee is ready').and(A.page.locator('[data-state="sent"]')).waitFor()
+  await roomLink(B.page, 'Watercooler').and(B.page.locator('[data-unread="true"]')).waitFor()
+  await roomLink(B2, 'Watercooler').and(B2.locator('[data-unread="true"]')).waitFor()
+
+  // opening it in one tab clears it in the other
+  await openRoom(B.page, 'Watercooler')
+  await messageWithText(B.page, 'coffee is ready').waitFor()
+  await roomLink(B2, 'Watercooler').and(B2.locator('[data-unread="false"]')).waitFor()
+  await B2.close()
+})
+
+test('involvement cycles and "invisible" hides the room from the sidebar', async () => {
+  const bell = B.page.locator(tid('involvement'))
+  assert.equal(await bell.getAttribute('data-involvement'), 'mentions')
+  await bell.click()
+  await B.page.waitForSelector(`${tid('involvement')}[data-involvement="everything"]`)
+  await bell.click()
+  await B.page.waitForSelector(`${tid('involvement')}[data-involvement="nothing"]`)
+  await bell.click()
+  await B.page.waitForSelector(`${tid('involvement')}[data-involvement="invisible"]`)
+  await roomLink(B.page, 'Watercooler').waitFor({ state: 'detached' })
+  await B.page.reload()
+  await B.page.waitForSelector(tid('room-title'))
+  assert.equal(await roomLink(B.page, 'Watercooler').count(), 0)
+  // a new message there does not bring it back
+  await send(A.page, 'anyone?')
+  await messageWithText(A.page, 'anyone?').and(A.page.locator('[data-state="sent"]')).waitFor()
+  await roomLink(B.page, 'All Talk').waitFor()
+  assert.equal(await roomLink(B.page, 'Watercooler').count(), 0)
+  // back to mentions: visible again
+  await B.page.locator(tid('involvement')).click()
+  await B.page.waitForSelector(`${tid('involvement')}[data-involvement="mentions"]`)
+  await roomLink(B.page, 'Watercooler').waitFor()
+})
+
+test('a closed room with chosen members, renamed and deleted live', async () => {
+  await A.page.click(tid('new-room'))
+  await A.page.fill(tid('room-name'), 'Secret')
+  await A.page.click(tid('room-kind-closed'))
+  await A.page.click(`${tid('user-option')}[data-user-name="Bob Builder"]`)
+  await A.page.click(tid('create-room'))
+  await A.page.waitForSelector(`${tid('room-title')}:has-text("Secret")`)
+  await roomLink(B.page, 'Secret').waitFor()
+
+  await A.page.click(tid('room-settings'))
+  await A.page.fill(tid('settings-name'), 'Secret Lair')
+  await A.page.click(tid('save-room'))
+  await A.page.waitForSelector(`${tid('room-title')}:has-text("Secret Lair")`)
+  await roomLink(B.page, 'Secret Lair').waitFor()
+
+  await A.page.click(tid('room-settings'))
+  await A.page.click(tid('delete-room'))
+  await A.page.click(`${tid('confirm-dialog')} >> nth=-1 >> ${tid('confirm-ok')}`)
+  await roomLink(A.page, 'Secret Lair').waitFor({ state: 'detached' })
+  await roomLink(B.page, 'Secret Lair').waitFor({ state: 'detached' })
+})
+
+test('a direct message appears for the other person, unread', async () => {
+  await A.page.click(tid('new-direct'))
+  await A.page.click(`${tid('user-option')}[data-user-name="Bob Builder"]`)
+  await A.page.click(tid('start-direct'))
+  await A.page.waitForSelector(`${tid('room-title')}:has-text("Bob Builder")`)
+  await send(A.page, 'psst, Bob')
+  await messageWithText(A.page, 'psst, Bob').and(A.page.locator('[data-state="sent"]')).waitFor()
+  await roomLink(B.page, 'Ada Admin').and(B.page.locator('[data-unread="true"]')).waitFor()
+  await openRoom(B.page, 'Ada Admin')
+  await messageWithText(B.page, 'psst, Bob').waitFor()
+  // the same pair reuses the room
+  await A.page.click(tid('new-direct'))
+  await A.page.click(`${tid('user-option')}[data-user-name="Bob Builder"]`)
+  await A.page.click(tid('start-direct'))
+  await messageWithText(A.page, 'psst, Bob').waitFor()
+  assert.equal(await A.page.locator(`${tid('direct-rooms')} ${tid('room-link')}`).count(), 1)
+})
