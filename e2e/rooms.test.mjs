@@ -50,11 +50,14 @@ test('a new open room appears live; unread shows bold and clears on all tabs', a
   await messageWithText(A.page, 'coffee is ready').and(A.page.locator('[data-state="sent"]')).waitFor()
   await roomLink(B.page, 'Watercooler').and(B.page.locator('[data-unread="true"]')).waitFor()
   await roomLink(B2, 'Watercooler').and(B2.locator('[data-unread="true"]')).waitFor()
+  // the unread count is in the tab title
+  await B2.waitForFunction(() => document.title.startsWith('(1) '))
 
   // opening it in one tab clears it in the other
   await openRoom(B.page, 'Watercooler')
   await messageWithText(B.page, 'coffee is ready').waitFor()
   await roomLink(B2, 'Watercooler').and(B2.locator('[data-unread="false"]')).waitFor()
+  await B2.waitForFunction(() => !document.title.startsWith('('))
   await B2.close()
 })
 

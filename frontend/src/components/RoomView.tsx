@@ -81,6 +81,13 @@ export function RoomView({ roomId, number, onMenu }: { roomId: string; number?: 
     void ws.sounds().then(setSounds)
   }, [ws])
 
+  // The room was deleted or I lost access while it was open: leave it.
+  const hadMembership = useRef(false)
+  useEffect(() => {
+    if (membership) hadMembership.current = true
+    else if (hadMembership.current) navigate('/', { replace: true })
+  }, [membership])
+
   const markReadIfVisible = useCallback(() => {
     if (document.visibilityState === 'visible') ws.markRead(roomId)
   }, [roomId, ws])
