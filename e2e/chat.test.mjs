@@ -123,6 +123,19 @@ test('a reconnect loses nothing and duplicates nothing', async () => {
   assert.deepEqual([...idx].sort((a, b) => a - b), idx)
 })
 
+test('a send that fails offline is marked failed and Retry delivers it once', async () => {
+  await A.context.setOffline(true)
+  await send(A.page, 'sent while offline')
+  const failed = A.page.locator(`${tid('message')}[data-state="failed"]`, { hasText: 'sent while offline' })
+  await failed.waitFor()
+  await A.context.setOffline(false)
+  await failed.locator(tid('retry')).click()
+  await messageWithText(A.page, 'sent while offline').and(A.page.locator('[data-state="sent"]')).waitFor()
+  await messageWithText(B.page, 'sent while offline').waitFor()
+  assert.equal(await messageWithText(A.page, 'sent while offline').count(), 1)
+  assert.equal(await messageWithText(B.page, 'sent while offline').count(), 1)
+})
+
 test('search finds a message and opens it highlighted in context', async () => {
   await send(B.page, 'The quick zebrafish jumps')
   await messageWithText(B.page, 'zebrafish').and(B.page.locator('[data-state="sent"]')).waitFor()
@@ -142,6 +155,24 @@ test('search finds a message and opens it highlighted in context', async () => {
   await A.page.waitForSelector(`${tid('recent-search')}:has-text("zebrafish")`)
   await A.page.click(tid('clear-searches'))
   await A.page.waitForSelector(tid('recent-searches'), { state: 'detached' })
+})
+
+test('sign out and sign in again', async () => {
+  await B.page.click(tid('sign-out'))
+  await B.page.waitForSelector(tid('signin-form'))
+  await B.page.fill(tid('signin-email'), bob.email)
+  await B.page.fill(tid('signin-password'), 'wrong password')
+  await B.page.click(tid('signin-submit'))
+  await B.page.waitForSelector(tid('signin-error'))
+  await B.page.fill(tid('signin-password'), bob.password)
+  await B.page.click(tid('signin-submit'))
+  await B.page.waitForSelector(tid('room-title'))
+  assert.equal(await B.page.textContent(tid('my-name')), bob.name)
+  // the account's custom CSS is linked (served as text/css)
+  assert.equal(await B.page.locator('link[data-testid="custom-styles"]').count(), 1)
+  const css = await fetch(`${server.url}/api/campfire/account/styles.css`)
+  assert.equal(css.status, 200)
+  assert.match(css.headers.get('content-type') ?? '', /^text\/css/)
 })
 
 test('no page errors and no CSP violations along the way', async () => {

@@ -70,6 +70,7 @@ export async function startServer() {
 }
 
 export async function launchBrowser() {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM_PATH)`)
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
