@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/pocketcampfire/campfire/events"
+	"github.com/pocketcampfire/campfire/groupcommit"
 	"github.com/pocketcampfire/campfire/messages"
 	"github.com/pocketcampfire/campfire/outbox"
 	"github.com/pocketcampfire/campfire/realtime"
@@ -52,21 +53,37 @@ func bindMessages(app core.App) {
 	})
 
 	// The model layer: every post, from any source (record API, bot API, importer, seed), takes the
-	// same path inside one transaction.
+	// same path. The CPU work (sanitizing, deriving) happens before the write transaction; the writes
+	// join a group commit (see package groupcommit), each in its own savepoint.
 	app.OnRecordCreate("messages").Bind(&hook.Handler[*core.RecordEvent]{
 		Id: "campfirePostMessage",
 		Func: func(e *core.RecordEvent) error {
-			return e.App.RunInTransaction(func(tx core.App) error {
+			if err := messages.Prepare(e.App, e.Record); err != nil {
+				return err
+			}
+			room, err := e.App.FindRecordById("rooms", e.Record.GetString("room"))
+			if err != nil {
+				return apis.NewBadRequestError("Failed to create record.", err)
+			}
+			creator, err := e.App.FindRecordById("users", e.Record.GetString("creator"))
+			if err != nil {
+				return apis.NewBadRequestError("Failed to create record.", err)
+			}
+			return groupcommit.Do(e.App, func(tx core.App) error {
 				original := e.App
 				e.App = tx
 				defer func() { e.App = original }() // after-success hooks must not see the finished tx
-				return post(tx, e)
+				return post(tx, e, room, creator)
 			})
 		},
 	})
 
 	app.OnRecordAfterCreateSuccess("messages").BindFunc(func(e *core.RecordEvent) error {
 		msg := e.Record
+		if _, gone := abandoned.LoadAndDelete(msg.Id); gone {
+			unreadMarked.Delete(msg.Id)
+			return e.Next()
+		}
 		hub := realtime.HubFor(e.App)
 		item := msg.Clone()
 		if err := messages.Decorate(e.App, []*core.Record{item}); err != nil {
@@ -151,21 +168,10 @@ func bindMessages(app core.App) {
 	})
 }
 
-// post is the one write path of a message, run inside the write transaction tx.
-func post(tx core.App, e *core.RecordEvent) error {
+// post is the one write path of a message, run inside the write transaction tx. msg is already
+// prepared (messages.Prepare).
+func post(tx core.App, e *core.RecordEvent, room, creator *core.Record) error {
 	msg := e.Record
-	if err := messages.Prepare(tx, msg); err != nil {
-		return err
-	}
-	room, err := tx.FindRecordById("rooms", msg.GetString("room"))
-	if err != nil {
-		return apis.NewBadRequestError("Failed to create record.", err)
-	}
-	creator, err := tx.FindRecordById("users", msg.GetString("creator"))
-	if err != nil {
-		return apis.NewBadRequestError("Failed to create record.", err)
-	}
-
 	posting := &events.MessageEvent{App: tx, Message: msg, Room: room, Creator: creator}
 	if err := events.For(tx).MessagePosting.Trigger(posting, func(*events.MessageEvent) error { return nil }); err != nil {
 		return err
@@ -176,7 +182,19 @@ func post(tx core.App, e *core.RecordEvent) error {
 	if err := e.Next(); err != nil { // the INSERT; FTS triggers index it in the same transaction
 		return err
 	}
+	if err := afterInsert(tx, msg, room, creator); err != nil {
+		// the savepoint rolls the INSERT back, but PocketBase has already scheduled its after-success
+		// hooks for the commit of the shared transaction: tell ours to stay silent
+		abandoned.Store(msg.Id, true)
+		return err
+	}
+	return nil
+}
 
+// abandoned holds ids of messages whose write was rolled back after their INSERT (message id -> true).
+var abandoned sync.Map
+
+func afterInsert(tx core.App, msg, room, creator *core.Record) error {
 	now := types.NowDateTime()
 	if err := rooms.Touch(tx, room.Id, now); err != nil {
 		return err

@@ -1,0 +1,106 @@
+package groupcommit_test
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
+
+	"github.com/pocketcampfire/campfire/groupcommit"
+)
+
+func newApp(t *testing.T) *tests.TestApp {
+	t.Helper()
+	app, err := tests.NewTestApp(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(app.Cleanup)
+	if _, err := app.DB().NewQuery("CREATE TABLE gc_test (id INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE)").Execute(); err != nil {
+		t.Fatal(err)
+	}
+	return app
+}
+
+func count(t *testing.T, app core.App) int {
+	var n int
+	if err := app.DB().NewQuery("SELECT COUNT(*) FROM gc_test").Row(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestConcurrentWritesOneFailureAbortsOnlyItself(t *testing.T) {
+	app := newApp(t)
+	const n = 200
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			errs[i] = groupcommit.Do(app, func(tx core.App) error {
+				if _, err := tx.DB().Insert("gc_test", dbx.Params{"v": fmt.Sprintf("row %d", i)}).Execute(); err != nil {
+					return err
+				}
+				switch {
+				case i%10 == 3:
+					return errors.New("refused after its insert")
+				case i%25 == 7:
+					panic("boom")
+				}
+				return nil
+			})
+			if errs[i] == nil {
+				// acknowledged means committed: visible to a fresh read outside any transaction
+				var v string
+				if err := app.DB().NewQuery("SELECT v FROM gc_test WHERE v = {:v}").Bind(dbx.Params{"v": fmt.Sprintf("row %d", i)}).Row(&v); err != nil {
+					t.Errorf("write %d acknowledged but not visible: %v", i, err)
+				}
+			}
+		}(i)
+	}
+	wg.Wait()
+	want := 0
+	for i, err := range errs {
+		failing := i%10 == 3 || i%25 == 7
+		if failing != (err != nil) {
+			t.Errorf("write %d: err=%v, failing=%v", i, err, failing)
+		}
+		if !failing {
+			want++
+		}
+	}
+	if got := count(t, app); got != want {
+		t.Fatalf("%d rows, want %d (failed writes must leave nothing behind)", got, want)
+	}
+}
+
+func TestInsideATransactionRunsInline(t *testing.T) {
+	app := newApp(t)
+	err := app.RunInTransaction(func(tx core.App) error {
+		return groupcommit.Do(tx, func(inner core.App) error {
+			_, err := inner.DB().Insert("gc_test", dbx.Params{"v": "inline"}).Execute()
+			return err
+		})
+	})
+	if err != nil || count(t, app) != 1 {
+		t.Fatalf("inline write: %v, %d rows", err, count(t, app))
+	}
+}
+
+func TestStopRefusesNewWrites(t *testing.T) {
+	app := newApp(t)
+	w := groupcommit.For(app)
+	if err := w.Do(func(tx core.App) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	w.Stop()
+	if err := w.Do(func(tx core.App) error { return nil }); !errors.Is(err, groupcommit.ErrStopped) {
+		t.Fatalf("after Stop: %v", err)
+	}
+}
