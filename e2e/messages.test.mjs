@@ -111,6 +111,18 @@ test('mention autocomplete inserts a mention; the mentioned user sees it highlig
   const hist = await apiAs(server.url, bob.token, `/api/campfire/rooms/${await roomId(B.page)}/messages`)
   const msg = hist.json.items.find((m) => m.plain?.includes('have a look'))
   assert.deepEqual(msg.mentions, [bob.record.id])
+
+  // editing keeps the mention (span → Trix attachment → span)
+  await A.page.locator(tid('composer-input')).click()
+  await A.page.keyboard.press('ArrowUp')
+  await A.page.waitForSelector(tid('editing-banner'))
+  await A.page.keyboard.press('ControlOrMeta+End')
+  await A.page.keyboard.type(' today')
+  await A.page.keyboard.press('Enter')
+  const edited = messageWithText(B.page, 'have a look today')
+  await edited.waitFor()
+  await edited.locator(`.mention.mention--me[data-user-id="${bob.record.id}"]`).waitFor()
+  assert.equal(await edited.locator('.mention').count(), 1)
 })
 
 test('/play posts a sound message that plays for viewers at the newest message', async () => {

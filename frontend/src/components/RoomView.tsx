@@ -18,7 +18,7 @@ import {
   type Timeline,
 } from '../lib/timeline'
 import { uuid } from '../lib/uuid'
-import { onReconnect, subscribeTopic } from '../store/live'
+import { onConnect, subscribeTopic } from '../store/live'
 import { useWorkspace } from '../store/workspace'
 import type { Boost, ChangesPage, HistoryPage, Involvement, Member, Message, RoomEvent, Sound } from '../types'
 import { Composer } from './Composer'
@@ -193,7 +193,9 @@ export function RoomView({ roomId, number, onMenu }: { roomId: string; number?: 
       if (cancelled) u()
       else unsub = u
     })
-    const offRe = onReconnect(() => void catchUp())
+    // Every (re)connect: fetch what the stream may have missed (a no-op
+    // before the first page is loaded).
+    const offRe = onConnect(() => void catchUp())
     return () => {
       cancelled = true
       unsub?.()

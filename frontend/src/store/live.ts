@@ -5,6 +5,8 @@ import { pb } from '../pb'
 type Fn = () => void
 
 const reconnectHandlers = new Set<Fn>()
+const connectHandlers = new Set<Fn>()
+let watchdogTimer: number | undefined
 const statusHandlers = new Set<(connected: boolean) => void>()
 let connectedOnce = false
 let connected = false
@@ -32,6 +34,28 @@ export function onReconnect(fn: Fn): Fn {
   return () => reconnectHandlers.delete(fn)
 }
 
+/** Called on every PB_CONNECT, the first one included. */
+export function onConnect(fn: Fn): Fn {
+  connectHandlers.add(fn)
+  return () => connectHandlers.delete(fn)
+}
+
+/**
+ * The SDK retries a dropped connection by itself, but gives up when the very
+ * first connect fails (server restarting, network down at load). Nudge it.
+ */
+function watchdog() {
+  const rt = pb.realtime as unknown as {
+    isConnected: boolean
+    reconnectAttempts: number
+    subscriptions: Record<string, unknown[]>
+    connect(): Promise<void>
+  }
+  if (rt.isConnected || rt.reconnectAttempts > 0) return
+  if (!Object.values(rt.subscriptions ?? {}).some((l) => l.length > 0)) return
+  void rt.connect().catch(() => {})
+}
+
 export async function sendPresence() {
   const clientId = pb.realtime.clientId
   if (!clientId || !pb.authStore.isValid) return
@@ -56,16 +80,22 @@ export async function startLive(): Promise<void> {
   stopConnect = await pb.realtime.subscribe('PB_CONNECT', () => {
     setConnected(true)
     void sendPresence()
+    for (const h of Array.from(connectHandlers)) h()
     if (connectedOnce) for (const h of Array.from(reconnectHandlers)) h()
     connectedOnce = true
+  }).catch((err) => {
+    console.warn('realtime connect failed; retrying', err)
+    return null
   })
   document.addEventListener('visibilitychange', onVisibility)
   heartbeatTimer = window.setInterval(() => void sendPresence(), 50_000)
+  watchdogTimer = window.setInterval(watchdog, 5_000)
 }
 
 export async function stopLive(): Promise<void> {
   document.removeEventListener('visibilitychange', onVisibility)
   window.clearInterval(heartbeatTimer)
+  window.clearInterval(watchdogTimer)
   const stop = stopConnect
   stopConnect = null
   connectedOnce = false
@@ -85,8 +115,14 @@ export async function subscribeTopic<T>(topic: string, cb: (data: T) => void): P
     return () => void unsub().catch(() => {})
   } catch (err) {
     console.warn('subscribe failed', topic, err)
-    void pb.realtime.unsubscribe(topic).catch(() => {})
-    return () => {}
+    // Forbidden: drop the topic. Anything else (network): keep it, the
+    // reconnect sends it again.
+    const status = (err as { status?: number })?.status ?? 0
+    if (status === 403 || status === 404 || status === 401) {
+      void pb.realtime.unsubscribe(topic).catch(() => {})
+      return () => {}
+    }
+    return () => void pb.realtime.unsubscribe(topic).catch(() => {})
   }
 }
 
