@@ -24,13 +24,15 @@ type presence struct {
 	hub *Hub
 	now func() time.Time
 
-	mu    sync.Mutex
-	beats map[string]beat                 // client id -> last heartbeat
-	grace map[string]map[string]time.Time // user id -> room id -> present until (after a disconnect)
+	mu        sync.Mutex
+	beats     map[string]beat                 // client id -> last heartbeat
+	grace     map[string]map[string]time.Time // user id -> room id -> present until (after a disconnect)
+	announced map[string]map[string]bool      // room id -> user id -> last presence announced
 }
 
 func newPresence(h *Hub) *presence {
-	return &presence{hub: h, now: time.Now, beats: map[string]beat{}, grace: map[string]map[string]time.Time{}}
+	return &presence{hub: h, now: time.Now, beats: map[string]beat{}, grace: map[string]map[string]time.Time{},
+		announced: map[string]map[string]bool{}}
 }
 
 // roomsOf lists the rooms a connection is subscribed to.
@@ -121,14 +123,59 @@ func (h *Hub) presentIn(userID string, rooms []string) map[string]bool {
 
 // announce publishes presence events for the rooms whose presence of userID changed.
 func (h *Hub) announce(userID string, rooms []string, before map[string]bool) {
-	name := h.userName(userID)
 	for _, r := range rooms {
 		now := h.Present(r, userID)
-		if now != before[r] {
-			_ = h.PublishRoom(r, map[string]any{
-				"type": "presence", "room": r, "present": now,
-				"user": map[string]any{"id": userID, "name": name},
-			})
+		if now != before[r] || now != h.presence.lastAnnounced(r, userID) {
+			h.publishPresence(r, userID, now)
+		}
+	}
+}
+
+func (h *Hub) publishPresence(roomID, userID string, present bool) {
+	p := h.presence
+	p.mu.Lock()
+	if p.announced[roomID] == nil {
+		p.announced[roomID] = map[string]bool{}
+	}
+	if present {
+		p.announced[roomID][userID] = true
+	} else {
+		delete(p.announced[roomID], userID)
+	}
+	p.mu.Unlock()
+	_ = h.PublishRoom(roomID, map[string]any{
+		"type": "presence", "room": roomID, "present": present,
+		"user": map[string]any{"id": userID, "name": h.userName(userID)},
+	})
+}
+
+func (p *presence) lastAnnounced(roomID, userID string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.announced[roomID][userID]
+}
+
+// SweepPresence announces departures nobody reported: heartbeats gone stale, grace periods over.
+// The server runs it every few seconds.
+func (h *Hub) SweepPresence() {
+	p := h.presence
+	p.mu.Lock()
+	var pairs [][2]string
+	for room, users := range p.announced {
+		for user := range users {
+			pairs = append(pairs, [2]string{room, user})
+		}
+	}
+	now := p.now()
+	for id, b := range p.beats {
+		if now.Sub(b.seen) > 2*PresenceStaleAfter {
+			delete(p.beats, id) // a connection that stopped beating long ago
+		}
+	}
+	p.mu.Unlock()
+	for _, pr := range pairs {
+		if !h.Present(pr[0], pr[1]) {
+			h.publishPresence(pr[0], pr[1], false)
 		}
 	}
 }

@@ -188,3 +188,33 @@ func TestPresenceSuppressesUnread(t *testing.T) {
 		t.Errorf("presence for another's client: %d, want 404", res.Status)
 	}
 }
+
+func TestPresenceEvents(t *testing.T) {
+	w := testkit.Setup(t)
+	bob := w.User(t, "Bob")
+	base := testkit.Serve(t, w.App)
+	watcher := testkit.Connect(t, base)
+	watcher.Subscribe(t, testkit.Token(t, w.Admin), realtime.RoomTopic(w.AllTalk.Id))
+
+	bobTok := testkit.Token(t, bob)
+	s := testkit.Connect(t, base)
+	s.Subscribe(t, bobTok, realtime.RoomTopic(w.AllTalk.Id))
+	bobC := testkit.Client{Base: base, Token: bobTok}
+	bobC.Do(t, http.MethodPost, "/api/campfire/presence", map[string]any{"clientId": s.ClientID, "visible": true})
+	ev := watcher.WaitFor(t, "presence", wait)
+	if ev.Data["present"] != true || ev.Data["user"].(map[string]any)["id"] != bob.Id {
+		t.Fatalf("presence: %v", ev.Data)
+	}
+	members := testkit.Client{Base: base, Token: testkit.Token(t, w.Admin)}.Do(t, http.MethodGet, "/api/campfire/rooms/"+w.AllTalk.Id+"/members", nil).JSON(t)
+	for _, m := range members["items"].([]any) {
+		mm := m.(map[string]any)
+		if (mm["id"] == bob.Id) != (mm["present"] == true) {
+			t.Errorf("members present flags: %v", mm)
+		}
+	}
+	bobC.Do(t, http.MethodPost, "/api/campfire/presence", map[string]any{"clientId": s.ClientID, "visible": false})
+	ev = watcher.WaitFor(t, "presence", wait)
+	if ev.Data["present"] != false {
+		t.Fatalf("hidden tab still present: %v", ev.Data)
+	}
+}

@@ -22,6 +22,12 @@ func Register(app core.App) {
 		},
 	})
 
+	// departures nobody reports (stale heartbeats, ended grace periods) are announced by a sweep
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.App.Cron().MustAdd("campfirePresenceSweep", "* * * * *", hub.SweepPresence)
+		return se.Next()
+	})
+
 	app.OnRealtimeSubscribeRequest().Bind(&hook.Handler[*core.RealtimeSubscribeRequestEvent]{
 		Id: "campfireRealtimeSubscribe",
 		Func: func(e *core.RealtimeSubscribeRequestEvent) error {
