@@ -20,9 +20,15 @@ import (
 // serverOwnedMessageFields are never taken from a client.
 var serverOwnedMessageFields = []string{"plain", "kind", "sound", "mentions", "number", "seq", "deleted_at"}
 
-// unreadMarked carries the users a post marked unread from its transaction to the after-commit hook
-// (message id -> user ids); the after-commit hook takes the entry out.
-var unreadMarked sync.Map
+// postInfo carries what a post's transaction already knows to its after-commit hook, which then
+// broadcasts without another query (it runs on the group-commit goroutine, so it must be quick).
+type postInfo struct {
+	room, creator *core.Record
+	marked        []string // users the post marked unread
+}
+
+// posted maps message id -> *postInfo from the transaction to the after-commit hook, which takes it out.
+var posted sync.Map
 
 func bindMessages(app core.App) {
 	// The request layer: who posts, the raw size limit, and idempotent retries.
@@ -80,29 +86,27 @@ func bindMessages(app core.App) {
 
 	app.OnRecordAfterCreateSuccess("messages").BindFunc(func(e *core.RecordEvent) error {
 		msg := e.Record
-		if _, gone := abandoned.LoadAndDelete(msg.Id); gone {
-			unreadMarked.Delete(msg.Id)
+		v, ok := posted.LoadAndDelete(msg.Id)
+		if _, gone := abandoned.LoadAndDelete(msg.Id); gone || !ok {
 			return e.Next()
 		}
+		info := v.(*postInfo)
 		hub := realtime.HubFor(e.App)
 		item := msg.Clone()
-		if err := messages.Decorate(e.App, []*core.Record{item}); err != nil {
-			e.App.Logger().Error("decorate posted message", "error", err)
-		} else {
-			_ = hub.PublishRoom(msg.GetString("room"), map[string]any{
-				"type": "message.created", "room": msg.GetString("room"), "seq": msg.GetInt64("seq"), "message": item,
-			})
-		}
-		if v, ok := unreadMarked.LoadAndDelete(msg.Id); ok && len(v.([]string)) > 0 {
-			marked := v.([]string)
-			if room, err := e.App.FindRecordById("rooms", msg.GetString("room")); err == nil {
-				payload := map[string]any{"type": "room.unread", "room": rooms.Summary(room)}
-				for _, id := range marked {
-					_ = hub.PublishUser(id, payload)
-				}
+		messages.DecorateNew(item, info.creator)
+		_ = hub.PublishRoom(info.room.Id, map[string]any{
+			"type": "message.created", "room": info.room.Id, "seq": msg.GetInt64("seq"), "message": item,
+		})
+		if len(info.marked) > 0 {
+			payload := map[string]any{"type": "room.unread", "room": rooms.Summary(info.room)}
+			for _, id := range info.marked {
+				_ = hub.PublishUser(id, payload)
 			}
 		}
-		triggerMessage(e.App, events.For(e.App).MessagePosted, msg)
+		ev := &events.MessageEvent{App: e.App, Message: msg, Room: info.room, Creator: info.creator}
+		if err := events.For(e.App).MessagePosted.Trigger(ev, func(*events.MessageEvent) error { return nil }); err != nil {
+			e.App.Logger().Error("campfire message hook", "error", err)
+		}
 		return e.Next()
 	})
 
@@ -210,15 +214,14 @@ func afterInsert(tx core.App, msg, room, creator *core.Record) error {
 	if err := outbox.Enqueue(tx, msg, room, creator); err != nil {
 		return err
 	}
-	if len(marked) > 0 {
-		unreadMarked.Store(msg.Id, marked)
-		tx.TxInfo().OnComplete(func(txErr error) error {
-			if txErr != nil {
-				unreadMarked.Delete(msg.Id)
-			}
-			return nil
-		})
-	}
+	room.Set("last_message_at", now) // the copy the after-commit events describe
+	posted.Store(msg.Id, &postInfo{room: room, creator: creator, marked: marked})
+	tx.TxInfo().OnComplete(func(txErr error) error {
+		if txErr != nil {
+			posted.Delete(msg.Id)
+		}
+		return nil
+	})
 	return nil
 }
 

@@ -70,6 +70,22 @@ func Decorate(app core.App, msgs []*core.Record) error {
 	return nil
 }
 
+// DecorateNew gives a message that was just posted the history item shape without a query: it has
+// no boosts yet and its creator is known.
+func DecorateNew(msg, creator *core.Record) {
+	msg.WithCustomData(true)
+	msg.Set("boosts", []map[string]any{})
+	if creator != nil {
+		msg.MergeExpand(map[string]any{"creator": CreatorOf(creator)})
+	}
+}
+
+// CreatorOf is the public face of a user record, as Creators returns it.
+func CreatorOf(u *core.Record) map[string]any {
+	return map[string]any{"id": u.Id, "collectionId": u.Collection().Id, "collectionName": u.Collection().Name,
+		"name": u.GetString("name"), "avatar": u.GetString("avatar"), "role": u.GetString("role")}
+}
+
 // Creators loads the public face of users by id: {id, collectionId, collectionName, name, avatar, role}.
 func Creators(app core.App, ids []string) (map[string]map[string]any, error) {
 	out := map[string]map[string]any{}
