@@ -47,8 +47,8 @@ fuzz:
 test-frontend:
 	cd frontend && npm ci --no-audit --no-fund && npm test
 
-## test-e2e: Playwright (playwright-core) in Debian's Chromium against the real binary
-test-e2e: build
+## test-e2e: Playwright (playwright-core) in Debian's Chromium against the real binary and the committed web app
+test-e2e: build-go
 	cd e2e && npm ci --no-audit --no-fund && node --test --test-concurrency=1
 
 clean:
