@@ -175,6 +175,22 @@ test('sign out and sign in again', async () => {
   assert.match(css.headers.get('content-type') ?? '', /^text\/css/)
 })
 
+test('an admin makes a new invite link; the old one stops working', async () => {
+  const old = await A.page.inputValue(tid('join-link'))
+  await A.page.click(tid('regenerate-join-link'))
+  await A.page.click(tid('confirm-ok'))
+  await A.page.waitForFunction((old) => document.querySelector('[data-testid="join-link"]').value !== old, old)
+  const fresh = await A.page.inputValue(tid('join-link'))
+  assert.match(fresh, /\/join\/[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}$/)
+  const code = (u) => u.split('/join/')[1]
+  const body = JSON.stringify({ name: 'Carol', email: 'carol@example.com', password: 'password123' })
+  const headers = { 'Content-Type': 'application/json' }
+  assert.equal((await fetch(`${server.url}/api/campfire/join/${code(old)}`, { method: 'POST', headers, body })).status, 404)
+  assert.equal((await fetch(`${server.url}/api/campfire/join/${code(fresh)}`, { method: 'POST', headers, body })).status, 200)
+  // members do not get the button
+  assert.equal(await B.page.locator(tid('regenerate-join-link')).count(), 0)
+})
+
 test('no page errors and no CSP violations along the way', async () => {
   assert.deepEqual(A.errors, [])
   assert.deepEqual(B.errors, [])

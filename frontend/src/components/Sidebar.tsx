@@ -1,11 +1,12 @@
 import { useMemo, useState, type FormEvent } from 'react'
 import { Link, navigate } from '../router'
-import { pb, fileURL } from '../pb'
+import { api, errorText, pb, fileURL } from '../pb'
 import { parseDate } from '../lib/time'
 import { useWorkspace } from '../store/workspace'
 import type { Membership } from '../types'
 import { Avatar } from './Avatar'
-import { IconChat, IconClose, IconCopy, IconHash, IconLock, IconLogout, IconPlus, IconSearch } from './Icons'
+import { IconChat, IconClose, IconCopy, IconHash, IconLock, IconLogout, IconPlus, IconRetry, IconSearch } from './Icons'
+import { ConfirmDialog } from './Dialog'
 import { NewRoomDialog } from './NewRoomDialog'
 import { NewDirectDialog } from './NewDirectDialog'
 
@@ -24,6 +25,8 @@ export function Sidebar({ currentRoomId, onClose }: { currentRoomId: string | nu
   const [q, setQ] = useState('')
   const [dialog, setDialog] = useState<'room' | 'direct' | null>(null)
   const [copied, setCopied] = useState(false)
+  const [regen, setRegen] = useState(false)
+  const [inviteError, setInviteError] = useState('')
 
   const { directs, shared } = useMemo(() => {
     const visible = ws.memberships.filter((m) => m.involvement !== 'invisible' && m.expand?.room)
@@ -142,7 +145,23 @@ export function Sidebar({ currentRoomId, onClose }: { currentRoomId: string | nu
               <button className="icon-button" aria-label="Copy invite link" title="Copy" onClick={() => void copy()} data-testid="copy-join-link">
                 <IconCopy />
               </button>
+              {ws.isAdmin && (
+                <button
+                  className="icon-button"
+                  aria-label="Make a new invite link"
+                  title="Make a new invite link (the old one stops working)"
+                  onClick={() => setRegen(true)}
+                  data-testid="regenerate-join-link"
+                >
+                  <IconRetry />
+                </button>
+              )}
             </div>
+            {inviteError && (
+              <span className="form__error" role="alert">
+                {inviteError}
+              </span>
+            )}
             {copied && (
               <span className="hint" role="status" data-testid="copied">
                 Copied
@@ -162,6 +181,23 @@ export function Sidebar({ currentRoomId, onClose }: { currentRoomId: string | nu
         </button>
       </div>
 
+      {regen && (
+        <ConfirmDialog
+          title="Make a new invite link?"
+          text="The current link stops working at once."
+          confirmLabel="Make a new link"
+          onClose={() => setRegen(false)}
+          onConfirm={async () => {
+            setInviteError('')
+            try {
+              const r = await api<{ join_code: string }>('/api/campfire/account/join-code', { method: 'POST' })
+              if (ws.account) ws.setAccount({ ...ws.account, join_code: r.join_code })
+            } catch (err) {
+              setInviteError(errorText(err))
+            }
+          }}
+        />
+      )}
       {dialog === 'room' && <NewRoomDialog onClose={() => setDialog(null)} />}
       {dialog === 'direct' && <NewDirectDialog onClose={() => setDialog(null)} />}
     </nav>
