@@ -194,4 +194,7 @@ test('an admin makes a new invite link; the old one stops working', async () => 
 test('no page errors and no CSP violations along the way', async () => {
   assert.deepEqual(A.errors, [])
   assert.deepEqual(B.errors, [])
+  // the only failed requests are the ones the tests provoked (Bob's wrong password)
+  assert.deepEqual(A.failures, [])
+  assert.deepEqual(B.failures, ['400 POST /api/collections/users/auth-with-password'])
 })

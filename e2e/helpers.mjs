@@ -100,11 +100,15 @@ export async function newUser(browser, baseURL, opts = {}) {
   context.setDefaultTimeout(TIMEOUT)
   const page = await context.newPage()
   const errors = []
+  const failures = []
+  context.on('response', (r) => {
+    if (r.status() >= 400) failures.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`)
+  })
   page.on('pageerror', (e) => errors.push(String(e)))
   page.on('console', (m) => {
     if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) errors.push(m.text())
   })
-  return { context, page, errors }
+  return { context, page, errors, failures }
 }
 
 export const tid = (id) => `[data-testid="${id}"]`

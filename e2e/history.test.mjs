@@ -76,3 +76,10 @@ async function scrollUntil(page, end, done) {
   }
   assert.ok(await done(), `reached the ${end}`)
 }
+
+test('no page errors and no failed requests', async () => {
+  for (const u of [A, typeof B === 'undefined' ? null : B].filter(Boolean)) {
+    assert.deepEqual(u.errors, [])
+    assert.deepEqual(u.failures, [])
+  }
+})

@@ -142,3 +142,10 @@ test('/play posts a sound message that plays for viewers at the newest message',
 async function roomId(page) {
   return page.getAttribute(tid('room'), 'data-room-id')
 }
+
+test('no page errors and no failed requests', async () => {
+  for (const u of [A, typeof B === 'undefined' ? null : B].filter(Boolean)) {
+    assert.deepEqual(u.errors, [])
+    assert.deepEqual(u.failures, [])
+  }
+})

@@ -124,3 +124,10 @@ test('a direct message appears for the other person, unread', async () => {
   await messageWithText(A.page, 'psst, Bob').waitFor()
   assert.equal(await A.page.locator(`${tid('direct-rooms')} ${tid('room-link')}`).count(), 1)
 })
+
+test('no page errors and no failed requests', async () => {
+  for (const u of [A, typeof B === 'undefined' ? null : B].filter(Boolean)) {
+    assert.deepEqual(u.errors, [])
+    assert.deepEqual(u.failures, [])
+  }
+})
