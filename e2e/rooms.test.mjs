@@ -107,6 +107,29 @@ test('a closed room with chosen members, renamed and deleted live', async () => 
   await roomLink(B.page, 'Secret Lair').waitFor({ state: 'detached' })
 })
 
+test('a member removed from a closed room loses it live, even while it is open', async () => {
+  await A.page.click(tid('new-room'))
+  await A.page.fill(tid('room-name'), 'Planning')
+  await A.page.click(tid('room-kind-closed'))
+  await A.page.click(`${tid('user-option')}[data-user-name="Bob Builder"]`)
+  await A.page.click(tid('create-room'))
+  await A.page.waitForSelector(`${tid('room-title')}:has-text("Planning")`)
+  await openRoom(B.page, 'Planning')
+  await send(A.page, 'plans for next week')
+  await messageWithText(B.page, 'plans for next week').waitFor()
+
+  await A.page.click(tid('room-settings'))
+  await A.page.click(`${tid('user-option')}[data-user-name="Bob Builder"]`)
+  await A.page.click(tid('save-room'))
+  await A.page.waitForSelector(tid('room-settings-dialog'), { state: 'detached' })
+  await roomLink(B.page, 'Planning').waitFor({ state: 'detached' })
+  await B.page.waitForFunction(() => !document.querySelector('[data-testid="room-title"]')?.textContent?.includes('Planning'))
+  // and nothing posted afterwards reaches Bob
+  await send(A.page, 'secret plans')
+  await messageWithText(A.page, 'secret plans').and(A.page.locator('[data-state="sent"]')).waitFor()
+  assert.equal(await messageWithText(B.page, 'secret plans').count(), 0)
+})
+
 test('a direct message appears for the other person, unread', async () => {
   await A.page.click(tid('new-direct'))
   await A.page.click(`${tid('user-option')}[data-user-name="Bob Builder"]`)
