@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react'
 import { api, pb } from './pb'
 import type { Status, User } from './types'
-import { matchRoute, navigate, useLocation } from './router'
+import { matchRoute, Redirect, useLocation } from './router'
 import { FirstRun, JoinPage, SignIn } from './components/Auth'
 import { WorkspaceProvider } from './store/workspace'
 import { Layout } from './components/Layout'
@@ -74,10 +74,7 @@ export function App() {
     if (route.name === 'join') return <JoinPage code={route.code} accountName={accountName} />
     return <SignIn accountName={accountName} />
   }
-  if (route.name === 'join' || route.name === 'signin') {
-    navigate('/', { replace: true })
-    return null
-  }
+  if (route.name === 'join' || route.name === 'signin') return <Redirect to="/" />
   if (!verified) return <div className="splash" aria-busy="true" />
   return (
     <WorkspaceProvider key={me.id} me={me}>
