@@ -1,7 +1,7 @@
 // Issue 2: first run, joining, live chat, reconnect catch-up, search.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer, launchBrowser, newUser, firstRun, join, send, tid, messageWithText, messages } from './helpers.mjs'
+import { startServer, launchBrowser, newUser, firstRun, join, send, tid, messageWithText, messages, tokenFor, apiAs } from './helpers.mjs'
 
 const ada = { name: 'Ada Admin', email: 'ada@example.com', password: 'correct-horse-1' }
 const bob = { name: 'Bob Builder', email: 'bob@example.com', password: 'correct-horse-2' }
@@ -97,6 +97,14 @@ test('both chat live; the pending state resolves', async () => {
 })
 
 test('a reconnect loses nothing and duplicates nothing', async () => {
+  // three earlier messages to edit, delete and boost while Bob is away
+  for (const t of ['edit me later', 'delete me later', 'boost me later']) {
+    await send(A.page, t)
+    await messageWithText(B.page, t).waitFor()
+  }
+  const { token } = await tokenFor(server.url, ada.email, ada.password)
+  const roomId = await A.page.getAttribute(tid('room'), 'data-room-id')
+  const idOf = (t) => messageWithText(A.page, t).getAttribute('data-message-id')
   // Offline emulation fails new requests but leaves an open event stream
   // alone, so the stream is also failed the way a network error fails it.
   await B.context.setOffline(true)
@@ -107,10 +115,28 @@ test('a reconnect loses nothing and duplicates nothing', async () => {
     await send(A.page, t)
     await messageWithText(A.page, t).and(A.page.locator('[data-state="sent"]')).waitFor()
   }
+  const edit = await apiAs(server.url, token, `/api/collections/messages/records/${await idOf('edit me later')}`, {
+    method: 'PATCH',
+    body: { body: '<div>edited while you were away</div>' },
+  })
+  assert.equal(edit.status, 200, JSON.stringify(edit.json))
+  const del = await apiAs(server.url, token, `/api/collections/messages/records/${await idOf('delete me later')}`, { method: 'DELETE' })
+  assert.equal(del.status, 204, JSON.stringify(del.json))
+  const boost = await apiAs(server.url, token, '/api/collections/boosts/records', {
+    method: 'POST',
+    body: { message: await idOf('boost me later'), content: '🚀' },
+  })
+  assert.equal(boost.status, 200, JSON.stringify(boost.json))
+  assert.ok(roomId)
   assert.equal(await messageWithText(B.page, 'missed one').count(), 0)
+  assert.equal(await messageWithText(B.page, 'edited while you were away').count(), 0)
   await B.context.setOffline(false)
   await B.page.waitForSelector(tid('offline-banner'), { state: 'detached', timeout: 30_000 })
   for (const t of texts) await messageWithText(B.page, t).waitFor()
+  await messageWithText(B.page, 'edited while you were away').waitFor()
+  await messageWithText(B.page, 'delete me later').waitFor({ state: 'detached' })
+  await messageWithText(B.page, 'boost me later').locator(`${tid('boost')}[data-content="🚀"]`).waitFor()
+  assert.equal(await messageWithText(B.page, 'edit me later').count(), 0)
   // live again after the reconnect
   await send(A.page, 'after the storm')
   await messageWithText(B.page, 'after the storm').waitFor()
