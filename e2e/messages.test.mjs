@@ -51,6 +51,43 @@ test('edit my message live; ↑ edits the last one; Esc cancels', async () => {
   assert.equal(await messageWithText(B.page, 'this has no typo').count(), 1)
 })
 
+test('formatting from the toolbar survives sanitizing', async () => {
+  const tool = (name) => A.page.locator(`${tid('composer-toolbar')} [data-trix-attribute="${name}"]`)
+  const toggle = async (name, on) => {
+    await tool(name).click()
+    await A.page.waitForSelector(`${tid('composer-toolbar')} [data-trix-attribute="${name}"]${on ? '[data-trix-active]' : ':not([data-trix-active])'}`)
+  }
+  await A.page.click(tid('toggle-toolbar'))
+  await A.page.locator(tid('composer-input')).click()
+  await toggle('bold', true)
+  await A.page.keyboard.type('loud')
+  await toggle('bold', false)
+  await A.page.keyboard.type(' and ')
+  await toggle('italic', true)
+  await A.page.keyboard.type('slanted')
+  await toggle('italic', false)
+  await A.page.keyboard.type(' see docs')
+  // select "docs" (the last four characters before the document's final newline)
+  await A.page.locator(tid('composer-input')).evaluate((el) => {
+    const len = el.editor.getDocument().toString().length - 1
+    el.editor.setSelectedRange([len - 4, len])
+  })
+  await A.page.click('[data-trix-action="link"]')
+  await A.page.fill('[data-trix-dialog="href"] input[name="href"]', 'https://example.com/docs')
+  await A.page.click('[data-trix-dialog="href"] [data-trix-method="setAttribute"]')
+  await A.page.locator(tid('composer-input')).press('End')
+  await A.page.keyboard.press('Enter')
+  const onB = messageWithText(B.page, 'loud and slanted')
+  await onB.waitFor()
+  const html = await onB.locator(tid('message-body')).innerHTML()
+  assert.match(html, /<strong>loud<\/strong> and <em>slanted<\/em> see <a [^>]*href="https:\/\/example\.com\/docs"[^>]*>docs<\/a>/)
+  // external links open in a new tab, safely
+  const link = onB.locator('a[href="https://example.com/docs"]')
+  assert.equal(await link.getAttribute('target'), '_blank')
+  assert.match(await link.getAttribute('rel'), /noopener/)
+  await A.page.click(tid('toggle-toolbar'))
+})
+
 test('delete with confirmation, live', async () => {
   await send(A.page, 'delete me soon')
   const mine = messageWithText(A.page, 'delete me soon').and(A.page.locator('[data-state="sent"]'))
