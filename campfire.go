@@ -21,6 +21,8 @@ import (
 	"github.com/pocketcampfire/campfire/events"
 	"github.com/pocketcampfire/campfire/hooks"
 	"github.com/pocketcampfire/campfire/outbox"
+	"github.com/pocketcampfire/campfire/pushnotify"
+	"github.com/pocketcampfire/campfire/pwa"
 	"github.com/pocketcampfire/campfire/realtime"
 	"github.com/pocketcampfire/campfire/routes"
 )
@@ -77,6 +79,8 @@ func Register(app core.App) {
 	outbox.Register(app)
 	realtime.Register(app)
 	routes.Register(app)
+	pushnotify.Register(app)
+	pwa.Register(app)
 	bindSecurityHeaders(app)
 }
 

@@ -3,6 +3,7 @@ import 'trix'
 import './styles.css'
 import { App } from './App'
 import { simulateNetworkDrop } from './store/live'
+import { registerServiceWorker } from './lib/push'
 
 // The account's custom CSS comes last so it can override ours.
 const link = document.createElement('link')
@@ -14,3 +15,4 @@ document.head.appendChild(link)
 Object.defineProperty(window, 'campfireSimulateNetworkDrop', { value: simulateNetworkDrop })
 
 createRoot(document.getElementById('root')!).render(<App />)
+registerServiceWorker()
