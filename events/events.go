@@ -9,6 +9,9 @@ package events
 import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
+
+	"github.com/pocketcampfire/campfire/push"
+	"github.com/pocketcampfire/campfire/webhooks"
 )
 
 const storeKey = "campfire.events"
@@ -43,6 +46,48 @@ type MembershipEvent struct {
 	Removed    bool
 }
 
+// WebhookDeliveringEvent is passed to OnWebhookDelivering, once per attempt, just before an outgoing
+// webhook is POSTed to a bot (SPEC §7).
+//
+// Handlers may change Payload (what the bot receives) or URL. A handler that returns nil without
+// calling e.Next() skips the delivery: nothing is sent and the outbox row is finished. A returned
+// error counts as a failed attempt (retried like a connection error).
+//
+// The code that delivers triggers it like this (the last function sends):
+//
+//	ev := &events.WebhookDeliveringEvent{App: app, Bot: bot, Message: msg, Room: room, URL: url, Payload: &payload, Attempt: n}
+//	err := events.For(app).WebhookDelivering.Trigger(ev, func(e *events.WebhookDeliveringEvent) error {
+//		body, err := e.Payload.Marshal()
+//		... deliver body to e.URL ...
+//		return e.Next()
+//	})
+type WebhookDeliveringEvent struct {
+	hook.Event
+	App     core.App
+	Bot     *core.Record // the bot user the webhook belongs to
+	Message *core.Record
+	Room    *core.Record
+	URL     string
+	Payload *webhooks.Payload
+	Attempt int // 1 for the first try
+}
+
+// PushSendingEvent is passed to OnPushSending, once per recipient and message, just before web push
+// notifications are sent to the recipient's subscriptions.
+//
+// Handlers may change Notification (title, body, path...) or trim Subscriptions. A handler that
+// returns nil without calling e.Next() skips the push for this recipient. The sender triggers it with
+// the sending as the last function, the same way as WebhookDeliveringEvent.
+type PushSendingEvent struct {
+	hook.Event
+	App           core.App
+	Recipient     *core.Record   // the user being notified
+	Message       *core.Record   // nil for a test notification
+	Room          *core.Record   // nil for a test notification
+	Subscriptions []*core.Record // push_subscriptions records of Recipient
+	Notification  *push.Notification
+}
+
 // Hooks are the Campfire-level hooks of one app.
 type Hooks struct {
 	// MessagePosting runs inside the write transaction, before the insert: change or reject the message.
@@ -57,6 +102,10 @@ type Hooks struct {
 	RoomCreated *hook.Hook[*RoomEvent]
 	// MembershipChanged runs after a membership is added, changed or removed.
 	MembershipChanged *hook.Hook[*MembershipEvent]
+	// WebhookDelivering runs before each outgoing webhook attempt: change or skip it.
+	WebhookDelivering *hook.Hook[*WebhookDeliveringEvent]
+	// PushSending runs before a recipient's web push notifications go out: change or skip them.
+	PushSending *hook.Hook[*PushSendingEvent]
 }
 
 // For returns the hooks of app, creating them on first use. Transaction apps share their parent's
@@ -70,6 +119,8 @@ func For(app core.App) *Hooks {
 			MessageDeleted:    &hook.Hook[*MessageEvent]{},
 			RoomCreated:       &hook.Hook[*RoomEvent]{},
 			MembershipChanged: &hook.Hook[*MembershipEvent]{},
+			WebhookDelivering: &hook.Hook[*WebhookDeliveringEvent]{},
+			PushSending:       &hook.Hook[*PushSendingEvent]{},
 		}
 	}).(*Hooks)
 }
