@@ -34,6 +34,8 @@ import (
 	"github.com/pocketcampfire/campfire/jsvm"
 	"github.com/pocketcampfire/campfire/metrics"
 	"github.com/pocketcampfire/campfire/outbox"
+	"github.com/pocketcampfire/campfire/pushnotify"
+	"github.com/pocketcampfire/campfire/pwa"
 	"github.com/pocketcampfire/campfire/realtime"
 	"github.com/pocketcampfire/campfire/routes"
 )
@@ -207,6 +209,8 @@ func Register(app core.App) {
 	outbox.Register(app)
 	realtime.Register(app)
 	routes.Register(app)
+	pushnotify.Register(app)
+	pwa.Register(app)
 	bindSecurityHeaders(app)
 	bindFramework(app)
 }
