@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/pocketcampfire/campfire/events"
 	"github.com/pocketcampfire/campfire/netguard"
 	"github.com/pocketcampfire/campfire/outbox"
 	"github.com/pocketcampfire/campfire/push"
@@ -112,11 +113,6 @@ func (s *service) deliver(ctx context.Context, app core.App, it outbox.Item) out
 	}
 	n := push.BuildNotification(room.GetString("kind"), room.GetString("name"), authorName, text,
 		room.Id, msg.GetInt64("number"), UnreadRooms(app, user.Id))
-	payload, err := push.Encode(n)
-	if err != nil {
-		app.Logger().Error("push: encode notification", "message", msg.Id, "error", err)
-		return outbox.Result{}
-	}
 
 	subs, err := subscriptionsOf(app, user.Id)
 	if err != nil {
@@ -124,7 +120,7 @@ func (s *service) deliver(ctx context.Context, app core.App, it outbox.Item) out
 	}
 	pending := subs[:0]
 	for _, sub := range subs {
-		if !s.wasReached(it.ID, sub.ID) {
+		if !s.wasReached(it.ID, sub.Id) {
 			pending = append(pending, sub)
 		}
 	}
@@ -136,11 +132,26 @@ func (s *service) deliver(ctx context.Context, app core.App, it outbox.Item) out
 		s.warnNotSent(app, err)
 		return outbox.Result{Err: err}
 	}
-	transient, retryAfter, lastErr := s.sendAll(ctx, app, sender, it.ID, pending, payload, room.Id)
-	if transient == 0 {
-		return outbox.Result{Err: lastErr}
+	var res outbox.Result // a hook that skips the push leaves it zero: done
+	ev := &events.PushSendingEvent{App: app, Recipient: user, Message: msg, Room: room, Subscriptions: pending, Notification: &n}
+	err = events.For(app).PushSending.Trigger(ev, func(e *events.PushSendingEvent) error {
+		payload, err := push.Encode(*e.Notification)
+		if err != nil {
+			app.Logger().Error("push: encode notification", "message", msg.Id, "error", err)
+			return e.Next()
+		}
+		transient, retryAfter, lastErr := s.sendAll(ctx, app, sender, it.ID, e.Subscriptions, payload, room.Id)
+		if transient == 0 {
+			res = outbox.Result{Err: lastErr}
+		} else {
+			res = s.retry(o, it, retryAfter, lastErr)
+		}
+		return e.Next()
+	})
+	if err != nil { // an OnPushSending handler failed: try again later, like a connection error
+		return s.retry(o, it, 0, fmt.Errorf("OnPushSending: %w", err))
 	}
-	return s.retry(o, it, retryAfter, lastErr)
+	return res
 }
 
 // retry asks the outbox for another try, or gives up after Options.MaxAttempts tries.
@@ -155,20 +166,20 @@ func (s *service) retry(o Options, it outbox.Item, retryAfter time.Duration, err
 // ones reached (for a retry), and reports how many failed transiently, the longest Retry-After and
 // the last error.
 func (s *service) sendAll(ctx context.Context, app core.App, sender *push.Sender, itemID string,
-	subs []storedSubscription, payload []byte, roomID string) (transient int, retryAfter time.Duration, lastErr error) {
+	subs []*core.Record, payload []byte, roomID string) (transient int, retryAfter time.Duration, lastErr error) {
 	list := make([]push.Subscription, len(subs))
 	for i, sub := range subs {
-		list[i] = sub.push()
+		list[i] = subscriptionOf(sub)
 	}
 	results := sender.SendAll(ctx, list, payload, roomID)
 	for i, r := range results {
 		sub := subs[i]
 		switch {
 		case r.Err == nil:
-			s.markReached(itemID, sub.ID)
+			s.markReached(itemID, sub.Id)
 			continue
 		case r.Gone, errors.Is(r.Err, push.ErrInvalidSubscription):
-			if err := deleteSubscription(app, sub.ID); err != nil {
+			if err := app.Delete(sub); err != nil {
 				app.Logger().Error("push: delete dead subscription", "error", err)
 			}
 			continue

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/pocketcampfire/campfire/events"
 	"github.com/pocketcampfire/campfire/outbox"
 	"github.com/pocketcampfire/campfire/push"
 	"github.com/pocketcampfire/campfire/pushnotify"
@@ -463,4 +464,41 @@ func TestVAPIDKeysFromEnvironment(t *testing.T) {
 	if _, err := pushnotify.Keys(w2.App); err == nil {
 		t.Fatal("a half-set pair was accepted")
 	}
+}
+
+func TestOnPushSendingChangesOrSkipsAPush(t *testing.T) {
+	pw := setupPush(t)
+	bob := pw.User(t, "Bob")
+	noise := pw.Room(t, rooms.Open, "Noise", pw.Admin)
+	pw.involvement(t, bob, pw.AllTalk, rooms.Everything)
+	pw.involvement(t, bob, noise, rooms.Everything)
+	pw.subscribe(t, bob, "/bob/1")
+
+	var tests int
+	events.For(pw.App).PushSending.BindFunc(func(e *events.PushSendingEvent) error {
+		if e.Message == nil { // a test notification
+			tests++
+			return e.Next()
+		}
+		if e.Recipient.Id != bob.Id || len(e.Subscriptions) != 1 {
+			t.Errorf("event for %s with %d subscriptions", e.Recipient.Id, len(e.Subscriptions))
+		}
+		if e.Room.GetString("name") == "Noise" {
+			return nil // skipped
+		}
+		e.Notification.Title = "[team] " + e.Notification.Title
+		return e.Next()
+	})
+
+	pw.post(t, pw.Admin, noise, "la la la")
+	pw.post(t, pw.Admin, pw.AllTalk, "signal")
+	got := pw.ps.waitFor(t, "/bob/1", 1)
+	pw.idle(t)
+	if got = pw.ps.deliveries("/bob/1"); len(got) != 1 || got[0].n.Title != "[team] All Talk" || got[0].n.Body != "Ada Admin: signal" {
+		t.Fatalf("deliveries %+v", got)
+	}
+	if res := pw.client(t, bob).Do(t, http.MethodPost, "/api/campfire/push/test", nil); res.Status != http.StatusNoContent || tests != 1 {
+		t.Fatalf("test notification: %d, hook saw %d", res.Status, tests)
+	}
+	pw.ps.check(t)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"github.com/pocketcampfire/campfire/accounts"
+	"github.com/pocketcampfire/campfire/events"
 	"github.com/pocketcampfire/campfire/push"
 )
 
@@ -93,18 +94,26 @@ func SendTest(ctx context.Context, app core.App, userID string) error {
 	if acc, err := accounts.Find(app); err == nil {
 		title = acc.GetString("name")
 	}
-	payload, err := push.Encode(push.Notification{
+	user, err := app.FindRecordById("users", userID)
+	if err != nil {
+		return err
+	}
+	n := push.Notification{
 		Title: title,
 		Body:  "Notifications are on for this browser.",
 		Path:  "/",
 		Badge: UnreadRooms(app, userID),
 		Tag:   "campfire-test",
-	})
-	if err != nil {
-		return err
 	}
-	_, _, _ = s.sendAll(ctx, app, sender, "", subs, payload, "")
-	return nil
+	ev := &events.PushSendingEvent{App: app, Recipient: user, Subscriptions: subs, Notification: &n}
+	return events.For(app).PushSending.Trigger(ev, func(e *events.PushSendingEvent) error {
+		payload, err := push.Encode(*e.Notification)
+		if err != nil {
+			return err
+		}
+		_, _, _ = s.sendAll(ctx, app, sender, "", e.Subscriptions, payload, "")
+		return e.Next()
+	})
 }
 
 // requireActive refuses users who are no longer active (as the other /api/campfire routes do).

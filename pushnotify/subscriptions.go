@@ -103,24 +103,14 @@ func Unsubscribe(app core.App, userID, endpoint string) (bool, error) {
 	return true, nil
 }
 
-// storedSubscription is a subscription row as the sender needs it.
-type storedSubscription struct {
-	ID       string `db:"id"`
-	Endpoint string `db:"endpoint"`
-	P256dh   string `db:"p256dh"`
-	Auth     string `db:"auth"`
+// subscriptionOf is a stored subscription as the sender needs it.
+func subscriptionOf(rec *core.Record) push.Subscription {
+	return push.Subscription{Endpoint: rec.GetString("endpoint"), P256dh: rec.GetString("p256dh"), Auth: rec.GetString("auth")}
 }
 
-func (s storedSubscription) push() push.Subscription {
-	return push.Subscription{Endpoint: s.Endpoint, P256dh: s.P256dh, Auth: s.Auth}
-}
-
-// subscriptionsOf lists a user's subscriptions.
-func subscriptionsOf(app core.App, userID string) ([]storedSubscription, error) {
-	var subs []storedSubscription
-	err := app.DB().Select("id", "endpoint", "p256dh", "auth").From(SubscriptionsCollection).
-		Where(dbx.HashExp{"user": userID}).OrderBy("created", "id").All(&subs)
-	return subs, err
+// subscriptionsOf lists a user's subscriptions, oldest first.
+func subscriptionsOf(app core.App, userID string) ([]*core.Record, error) {
+	return app.FindRecordsByFilter(SubscriptionsCollection, "user = {:user}", "created,id", 0, 0, dbx.Params{"user": userID})
 }
 
 // deleteSubscription deletes one subscription through the record API (hooks and realtime see it).
