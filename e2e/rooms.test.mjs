@@ -148,6 +148,25 @@ test('a direct message appears for the other person, unread', async () => {
   assert.equal(await A.page.locator(`${tid('direct-rooms')} ${tid('room-link')}`).count(), 1)
 })
 
+test('profile: rename myself; manifest shortcut opens the new-room dialog', async () => {
+  await A.page.click(tid('open-profile'))
+  await A.page.fill(tid('profile-name'), 'Ada Lovelace')
+  await A.page.fill(tid('profile-bio'), 'First programmer')
+  await A.page.click(tid('profile-save'))
+  await A.page.waitForSelector(`${tid('my-name')}:text-is("Ada Lovelace")`)
+  await B.page.reload()
+  await roomLink(B.page, 'Ada Lovelace').waitFor()
+
+  await A.page.goto('/?open=new-room')
+  await A.page.waitForSelector(tid('new-room-dialog'))
+  await A.page.keyboard.press('Escape')
+  await A.page.waitForSelector(tid('new-room-dialog'), { state: 'detached' })
+  await A.page.goto('/?open=profile')
+  await A.page.waitForSelector(tid('profile-dialog'))
+  assert.equal(await A.page.inputValue(tid('profile-bio')), 'First programmer')
+  await A.page.keyboard.press('Escape')
+})
+
 test('no page errors and no failed requests', async () => {
   for (const u of [A, typeof B === 'undefined' ? null : B].filter(Boolean)) {
     assert.deepEqual(u.errors, [])

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react'
 import { api, pb } from './pb'
 import type { Status, User } from './types'
 import { matchRoute, Redirect, useLocation } from './router'
-import { FirstRun, JoinPage, SignIn } from './components/Auth'
+import { FirstRun, JoinPage, SignIn, TransferPage } from './components/Auth'
 import { WorkspaceProvider } from './store/workspace'
 import { Layout } from './components/Layout'
 
@@ -70,6 +70,7 @@ export function App() {
   if (status.setup_required) {
     return <FirstRun onDone={() => setStatus({ ...status, setup_required: false })} />
   }
+  if (route.name === 'transfer') return <TransferPage token={route.token} />
   if (!me) {
     if (route.name === 'join') return <JoinPage code={route.code} accountName={accountName} />
     return <SignIn accountName={accountName} />

@@ -35,6 +35,7 @@ export type Route =
   | { name: 'search'; q: string }
   | { name: 'join'; code: string }
   | { name: 'signin' }
+  | { name: 'transfer'; token: string }
   | { name: 'notfound' }
 
 export function matchRoute(path: string, search: URLSearchParams): Route {
@@ -45,6 +46,7 @@ export function matchRoute(path: string, search: URLSearchParams): Route {
   if (path === '/search') return { name: 'search', q: search.get('q') ?? '' }
   if ((m = /^\/join\/([^/]+)\/?$/.exec(path))) return { name: 'join', code: decodeURIComponent(m[1]) }
   if (path === '/signin') return { name: 'signin' }
+  if ((m = /^\/session\/transfer\/([^/]+)\/?$/.exec(path))) return { name: 'transfer', token: decodeURIComponent(m[1]) }
   return { name: 'notfound' }
 }
 

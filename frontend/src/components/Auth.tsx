@@ -199,3 +199,35 @@ export function SignIn({ accountName }: { accountName: string }) {
     </Card>
   )
 }
+
+/** A "sign in on another device" link: redeem it, then go home. */
+export function TransferPage({ token }: { token: string }) {
+  const [error, setError] = useState('')
+  const [busy, setBusy] = useState(false)
+  const redeem = async () => {
+    setBusy(true)
+    setError('')
+    try {
+      const r = await api<AuthResponse>(`/api/campfire/sessions/transfer/${encodeURIComponent(token)}`, { method: 'POST' })
+      pb.authStore.save(r.token, r.record as never)
+      navigate('/', { replace: true })
+    } catch (err) {
+      if (err instanceof ClientResponseError && err.status === 400) setError('This sign-in link was already used, has expired, or is not valid.')
+      else setError(errorText(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <Card title="Sign in on this device" subtitle="This link signs you in here. It works once.">
+      {error && (
+        <p className="form__error" role="alert" data-testid="transfer-error">
+          {error}
+        </p>
+      )}
+      <button className="button button--primary" disabled={busy} onClick={() => void redeem()} data-testid="transfer-submit">
+        {busy ? 'Signing in…' : 'Sign in'}
+      </button>
+    </Card>
+  )
+}

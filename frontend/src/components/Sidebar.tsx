@@ -1,4 +1,6 @@
-import { useMemo, useState, type FormEvent } from 'react'
+import { useEffect, useMemo, useState, type FormEvent } from 'react'
+import { disablePush } from '../lib/push'
+import { ProfileDialog } from './Profile'
 import { Link, navigate } from '../router'
 import { api, errorText, pb, fileURL } from '../pb'
 import { parseDate } from '../lib/time'
@@ -15,15 +17,49 @@ function activity(m: Membership): number {
   return Number.isNaN(t) ? 0 : t
 }
 
-export function signOut() {
+export async function signOut() {
+  // This browser stops receiving the user's notifications (while the token still works).
+  await disablePush().catch(() => {})
   pb.authStore.clear()
   navigate('/', { replace: true })
+}
+
+interface InstallPrompt extends Event {
+  prompt: () => Promise<void>
+}
+
+let heldPrompt: InstallPrompt | null = null
+const installListeners = new Set<() => void>()
+window.addEventListener('beforeinstallprompt', (e) => {
+  e.preventDefault()
+  heldPrompt = e as InstallPrompt
+  for (const l of installListeners) l()
+})
+window.addEventListener('appinstalled', () => {
+  heldPrompt = null
+  for (const l of installListeners) l()
+})
+
+function useInstallPrompt(): InstallPrompt | null {
+  const [p, setP] = useState(heldPrompt)
+  useEffect(() => {
+    const l = () => setP(heldPrompt)
+    installListeners.add(l)
+    return () => void installListeners.delete(l)
+  }, [])
+  if (window.matchMedia?.('(display-mode: standalone)').matches) return null
+  return p
 }
 
 export function Sidebar({ currentRoomId, onClose }: { currentRoomId: string | null; onClose: () => void }) {
   const ws = useWorkspace()
   const [q, setQ] = useState('')
-  const [dialog, setDialog] = useState<'room' | 'direct' | null>(null)
+  // Manifest shortcuts: /?open=new-room and /?open=profile
+  const [dialog, setDialog] = useState<'room' | 'direct' | 'profile' | null>(() => {
+    const open = new URLSearchParams(location.search).get('open')
+    return open === 'new-room' ? 'room' : open === 'profile' ? 'profile' : null
+  })
+  const install = useInstallPrompt()
   const [copied, setCopied] = useState(false)
   const [regen, setRegen] = useState(false)
   const [inviteError, setInviteError] = useState('')
@@ -171,12 +207,27 @@ export function Sidebar({ currentRoomId, onClose }: { currentRoomId: string | nu
         )}
       </div>
 
+      {install && (
+        <button
+          className="button button--small sidebar__install"
+          onClick={() => {
+            void install.prompt().catch(() => {})
+            heldPrompt = null
+            for (const l of installListeners) l()
+          }}
+          data-testid="install-app"
+        >
+          Install app
+        </button>
+      )}
       <div className="sidebar__foot">
-        <Avatar user={ws.me} size={28} />
-        <span className="sidebar__me" data-testid="my-name">
-          {ws.me.name}
-        </span>
-        <button className="icon-button" aria-label="Sign out" title="Sign out" onClick={signOut} data-testid="sign-out">
+        <button className="sidebar__profile" onClick={() => setDialog('profile')} aria-label="Your profile" data-testid="open-profile">
+          <Avatar user={ws.me} size={28} />
+          <span className="sidebar__me" data-testid="my-name">
+            {ws.me.name}
+          </span>
+        </button>
+        <button className="icon-button" aria-label="Sign out" title="Sign out" onClick={() => void signOut()} data-testid="sign-out">
           <IconLogout />
         </button>
       </div>
@@ -200,6 +251,7 @@ export function Sidebar({ currentRoomId, onClose }: { currentRoomId: string | nu
       )}
       {dialog === 'room' && <NewRoomDialog onClose={() => setDialog(null)} />}
       {dialog === 'direct' && <NewDirectDialog onClose={() => setDialog(null)} />}
+      {dialog === 'profile' && <ProfileDialog onClose={() => setDialog(null)} />}
     </nav>
   )
 }

@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import { api, pb } from '../pb'
 import type { Account, Involvement, Membership, Room, Sound, User, UserEvent } from '../types'
+import { setAppBadge } from '../lib/push'
 import { onConnectionChange, onReconnect, startLive, stopLive, subscribeTopic } from './live'
 
 export interface Workspace {
@@ -182,6 +183,8 @@ export function WorkspaceProvider({ me, children }: { me: User; children: ReactN
       .filter(Boolean)
       .join(' · ')
     document.title = n > 0 ? `(${n}) ${base}` : base
+    const all = memberships.filter((m) => m.unread_at && m.involvement !== 'invisible').length
+    setAppBadge(all)
   }, [memberships, openRoomId, account, me, users])
 
   const value = useMemo<Workspace>(

@@ -14,6 +14,7 @@ describe('routes', () => {
     expect(m('/search?q=hello%20world')).toEqual({ name: 'search', q: 'hello world' })
     expect(m('/join/AbCd-1234-wxyz')).toEqual({ name: 'join', code: 'AbCd-1234-wxyz' })
     expect(m('/signin')).toEqual({ name: 'signin' })
+    expect(m('/session/transfer/tok_123')).toEqual({ name: 'transfer', token: 'tok_123' })
     expect(m('/rooms/abc/@x')).toEqual({ name: 'notfound' })
     expect(m('/nope')).toEqual({ name: 'notfound' })
   })
