@@ -27,15 +27,15 @@ function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
-/** Starts `campfire serve` on a fresh temp dir; returns {url, stop, logs}. */
-export async function startServer() {
+/** Starts `campfire serve` on a fresh temp dir; returns {url, stop, logs}. `env` adds variables. */
+export async function startServer({ env = {} } = {}) {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run "make build" first`)
   const dir = mkdtempSync(joinPath(tmpdir(), 'campfire-e2e-'))
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const proc = spawn(BIN, ['serve', '--dir', joinPath(dir, 'pb_data'), '--http', `127.0.0.1:${port}`], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env },
+    env: { ...process.env, ...env },
   })
   let logs = ''
   proc.stdout.on('data', (d) => (logs += d))
