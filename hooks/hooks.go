@@ -14,6 +14,7 @@ func Register(app core.App) {
 	bindUsers(app)
 	bindAccount(app)
 	bindMemberships(app)
+	bindAttachments(app)
 }
 
 // isSuperuser reports whether a request is made by a PocketBase superuser (the dashboard).

@@ -5,6 +5,8 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/pocketcampfire/campfire/attachments"
 )
 
 // Page limits of history.
@@ -15,8 +17,9 @@ const (
 )
 
 // Decorate turns message records into the history item shape: the record plus `expand.creator`
-// ({id, name, avatar, role}) and `boosts` ([{id, message, content, booster {id, name}}]). Creators and
-// boosts are loaded with one query each, whatever the number of messages.
+// ({id, name, avatar, role}), `boosts` ([{id, message, content, booster {id, name}}]) and the file
+// URLs `attachment_url`, `thumb_url`, `preview_image_url` without a token (see attachments.SignURLs).
+// Creators and boosts are loaded with one query each, whatever the number of messages.
 func Decorate(app core.App, msgs []*core.Record) error {
 	if len(msgs) == 0 {
 		return nil
@@ -66,6 +69,7 @@ func Decorate(app core.App, msgs []*core.Record) error {
 		if c, ok := creators[m.GetString("creator")]; ok {
 			m.MergeExpand(map[string]any{"creator": c})
 		}
+		attachments.SetURLs(m, "") // file URLs without a token; per-viewer answers sign them
 	}
 	return nil
 }
@@ -75,6 +79,7 @@ func Decorate(app core.App, msgs []*core.Record) error {
 func DecorateNew(msg, creator *core.Record) {
 	msg.WithCustomData(true)
 	msg.Set("boosts", []map[string]any{})
+	attachments.SetURLs(msg, "")
 	if creator != nil {
 		msg.MergeExpand(map[string]any{"creator": CreatorOf(creator)})
 	}

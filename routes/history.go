@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
+	"github.com/pocketcampfire/campfire/attachments"
 	"github.com/pocketcampfire/campfire/messages"
 	"github.com/pocketcampfire/campfire/rooms"
 )
@@ -31,6 +32,7 @@ func bindHistory(g *router.RouterGroup[*core.RequestEvent]) {
 		if err != nil {
 			return e.BadRequestError("Failed to load messages.", err)
 		}
+		attachments.SignURLs(page.Items, e.Auth)
 		return e.JSON(http.StatusOK, page)
 	})
 
@@ -47,6 +49,7 @@ func bindHistory(g *router.RouterGroup[*core.RequestEvent]) {
 		if err != nil {
 			return e.BadRequestError("Failed to load changes.", err)
 		}
+		attachments.SignURLs(cs.Messages, e.Auth)
 		return e.JSON(http.StatusOK, cs)
 	})
 }

@@ -44,6 +44,7 @@ func bind(r *router.Router[*core.RequestEvent]) {
 	bindTyping(g)
 	bindPresence(g)
 	bindSearch(g)
+	bindUnfurl(g)
 	bindSounds(public)
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
+	"github.com/pocketcampfire/campfire/attachments"
 	"github.com/pocketcampfire/campfire/search"
 )
 
@@ -23,6 +24,7 @@ func bindSearch(g *router.RouterGroup[*core.RequestEvent]) {
 		if err != nil {
 			return e.BadRequestError("Search failed.", err)
 		}
+		attachments.SignURLs(items, e.Auth)
 		if err := search.Remember(e.App, e.Auth.Id, q); err != nil {
 			e.App.Logger().Warn("remember search", "error", err)
 		}

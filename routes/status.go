@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"github.com/pocketcampfire/campfire/accounts"
+	"github.com/pocketcampfire/campfire/attachments"
 )
 
 // VAPIDPublicKey returns the web push public key for status; the push area sets it.
@@ -19,6 +20,7 @@ func bindStatus(g *router.RouterGroup[*core.RequestEvent]) {
 			"account":          map[string]any{"name": accounts.DefaultName, "logo_url": ""},
 			"version":          Version,
 			"vapid_public_key": VAPIDPublicKey(e.App),
+			"upload_limit":     attachments.UploadLimit(e.App), // bytes: the largest attachment
 		}
 		if acc, err := accounts.Find(e.App); err == nil {
 			out["setup_required"] = false
