@@ -26,6 +26,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/pocketcampfire/campfire/attachments"
 	_ "github.com/pocketcampfire/campfire/collections" // the schema migrations
 	"github.com/pocketcampfire/campfire/commands"
 	"github.com/pocketcampfire/campfire/config"
@@ -109,6 +110,9 @@ func New(opts ...Option) *App {
 	app.startErr = err
 	app.Config = cfg
 	config.Set(pb, cfg)
+	if o.uploadLimit > 0 {
+		attachments.SetUploadLimit(pb, o.uploadLimit)
+	}
 
 	Register(pb)
 	if !o.noWebApp {
@@ -184,6 +188,15 @@ type options struct {
 	pbSet    bool
 	noWebApp bool
 	noJS     bool
+
+	uploadLimit int64
+}
+
+// WithUploadLimit sets the largest attachment in bytes (default 50 MB). It wins over the
+// --uploadLimit flag and CAMPFIRE_UPLOAD_LIMIT_MB; the limit applies to the messages.attachment field
+// and the upload routes (see attachments.SetUploadLimit).
+func WithUploadLimit(bytes int64) Option {
+	return func(o *options) { o.uploadLimit = bytes }
 }
 
 // WithPocketBaseConfig sets the underlying PocketBase configuration (data dir, dev mode, DB pools...).

@@ -9,9 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 
+	"github.com/pocketcampfire/campfire"
 	"github.com/pocketcampfire/campfire/attachments"
 	"github.com/pocketcampfire/campfire/realtime"
 	"github.com/pocketcampfire/campfire/rooms"
@@ -481,5 +483,13 @@ func TestModelPathWithCaption(t *testing.T) {
 	flood.Set("attachment", ff)
 	if err := w.App.Save(flood); err == nil {
 		t.Error("a pixel flood saved through the model path")
+	}
+}
+
+func TestWithUploadLimitOption(t *testing.T) {
+	app := campfire.New(campfire.WithPocketBaseConfig(pocketbase.Config{DefaultDataDir: t.TempDir()}),
+		campfire.WithoutJSHooks(), campfire.WithoutWebApp(), campfire.WithUploadLimit(7<<20))
+	if got := attachments.UploadLimit(app); got != 7<<20 {
+		t.Errorf("limit = %d, want 7 MB", got)
 	}
 }
