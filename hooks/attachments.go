@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"github.com/pocketcampfire/campfire/attachments"
+	"github.com/pocketcampfire/campfire/config"
 	"github.com/pocketcampfire/campfire/events"
 	"github.com/pocketcampfire/campfire/messages"
 	"github.com/pocketcampfire/campfire/previews"
@@ -47,7 +48,7 @@ func bindAttachments(app core.App) {
 			previews.Clear(e.Record)
 			return e.Next()
 		}
-		if e.Record.GetString("preview_url") == "" {
+		if e.Record.GetString("preview_url") == "" || !config.Get(e.App).Enabled(config.Previews) {
 			previews.Clear(e.Record)
 			return e.Next()
 		}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pocketcampfire/campfire/config"
 	"github.com/pocketcampfire/campfire/netguard"
 	"github.com/pocketcampfire/campfire/previews"
 	"github.com/pocketcampfire/campfire/realtime"
@@ -173,5 +174,25 @@ func TestPostWithRefusedPreviewPostsWithoutCard(t *testing.T) {
 		"room": w.AllTalk.Id, "body": "x", "preview_url": "javascript:alert(1)"})
 	if bad.Status != http.StatusBadRequest || !strings.Contains(string(bad.Body), "http or https") {
 		t.Errorf("javascript: preview_url: %d %s", bad.Status, bad.Body)
+	}
+}
+
+func TestPreviewsSwitchedOff(t *testing.T) {
+	w := testkit.Setup(t)
+	cfg := config.Default()
+	cfg.Disabled[config.Previews] = true
+	config.Set(w.App, cfg)
+	previews.AllowLoopbackForTests(w.App)
+	base := testkit.Serve(t, w.App)
+	c := testkit.Client{Base: base, Token: testkit.Token(t, w.Admin)}
+	s := newSite(t, hostilePage, imageBytes(t, 10, 10, true, "png"))
+
+	res := c.Do(t, http.MethodPost, "/api/collections/messages/records", map[string]any{
+		"room": w.AllTalk.Id, "body": "see " + s.URL, "preview_url": s.URL})
+	if res.Status != http.StatusOK || res.JSON(t)["preview_url"] != "" || s.hits.Load() != 0 {
+		t.Errorf("post with previews off: %d %s (hits %d)", res.Status, res.Body, s.hits.Load())
+	}
+	if res := c.Do(t, http.MethodPost, "/api/campfire/unfurl", map[string]any{"url": s.URL}); res.Status != http.StatusNotFound {
+		t.Errorf("unfurl with previews off: %d", res.Status)
 	}
 }
