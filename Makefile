@@ -53,3 +53,14 @@ test-e2e: build-go
 
 clean:
 	rm -f $(BIN)
+
+.PHONY: bench bench-smoke
+
+## bench: the benchmark (bench/, see BENCHMARKS.md): seeds 1,000,000 messages, drives the real binary over
+## HTTP and SSE against baselines measured in the same run, prints one table; stops within 10 minutes
+bench: build-go
+	go run ./bench -bin $(BIN) $(BENCH_FLAGS)
+
+## bench-smoke: every benchmark row with small counts, under 3 minutes (CI); never a timing assertion
+bench-smoke: build-go
+	go run ./bench -bin $(BIN) -smoke $(BENCH_FLAGS)

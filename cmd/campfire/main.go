@@ -8,7 +8,12 @@ import (
 )
 
 func main() {
-	if err := campfire.New().Start(); err != nil {
+	if runBaseline() { // benchmark harness only (bench.go)
+		return
+	}
+	app := campfire.New()
+	benchSwitches(app) // benchmark harness only, off unless its environment variables are set
+	if err := app.Start(); err != nil {
 		log.Fatal(err)
 	}
 }

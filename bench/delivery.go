@@ -1,0 +1,289 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// tracker follows messages from their POST to every subscriber: live over SSE or by catch-up.
+type tracker struct {
+	base         time.Time
+	subs         int
+	sent         []atomic.Int64 // ns since base when the POST started (0: not sent)
+	count        []atomic.Int32 // subscribers that have the message
+	acked        []atomic.Bool  // the POST was answered 200
+	completed    atomic.Int64
+	lastComplete atomic.Int64
+	live         atomic.Int64
+	caughtUp     atomic.Int64
+	disconnects  atomic.Int64
+	split        int // messages below split go to lat[0], the others to lat[1]
+	lat          [2]latencies
+}
+
+func newTracker(messages, subs, split int) *tracker {
+	return &tracker{base: time.Now(), subs: subs, sent: make([]atomic.Int64, messages), count: make([]atomic.Int32, messages), acked: make([]atomic.Bool, messages), split: split}
+}
+
+func (t *tracker) now() int64 { return int64(time.Since(t.base)) }
+
+func (t *tracker) send(idx int) { t.sent[idx].Store(max(1, t.now())) }
+
+// sub is one subscriber's view: which messages it has, its latencies and the highest seq it saw.
+type sub struct {
+	seen   []uint64
+	lat    [2][]time.Duration
+	maxSeq int64
+}
+
+func (t *tracker) newSub() *sub { return &sub{seen: make([]uint64, (len(t.sent)+63)/64)} }
+
+func (t *tracker) mark(s *sub, idx int, live bool) {
+	if idx < 0 || idx >= len(t.sent) {
+		return
+	}
+	w, b := idx/64, uint64(1)<<(idx%64)
+	if s.seen[w]&b != 0 {
+		return
+	}
+	s.seen[w] |= b
+	now := t.now()
+	if live {
+		t.live.Add(1)
+		if sent := t.sent[idx].Load(); sent > 0 {
+			k := 0
+			if idx >= t.split {
+				k = 1
+			}
+			s.lat[k] = append(s.lat[k], time.Duration(now-sent))
+		}
+	} else {
+		t.caughtUp.Add(1)
+	}
+	if int(t.count[idx].Add(1)) == t.subs {
+		t.completed.Add(1)
+		for {
+			old := t.lastComplete.Load()
+			if now <= old || t.lastComplete.CompareAndSwap(old, now) {
+				break
+			}
+		}
+	}
+}
+
+// all returns every live latency of both parts.
+func (t *tracker) all() *latencies {
+	l := &latencies{}
+	l.addAll(t.lat[0].d)
+	l.addAll(t.lat[1].d)
+	return l
+}
+
+func (t *tracker) flush(s *sub) {
+	t.lat[0].addAll(s.lat[0])
+	t.lat[1].addAll(s.lat[1])
+	s.lat = [2][]time.Duration{}
+}
+
+// completeIn counts the acknowledged messages among [from, to) and the complete ones of those.
+func (t *tracker) completeIn(from, to int) (complete, acked int) {
+	for i := from; i < to && i < len(t.count); i++ {
+		if !t.acked[i].Load() {
+			continue
+		}
+		acked++
+		if int(t.count[i].Load()) >= t.subs {
+			complete++
+		}
+	}
+	return complete, acked
+}
+
+// ackedCount counts the acknowledged messages.
+func (t *tracker) ackedCount() int {
+	n := 0
+	for i := range t.acked {
+		if t.acked[i].Load() {
+			n++
+		}
+	}
+	return n
+}
+
+// subscriberSpec says how one subscriber connects.
+type subscriberSpec struct {
+	base    string
+	token   string
+	topics  []string
+	prefix  string // client_message_id prefix of the tracked messages
+	catchUp string // the room to catch up on with changes?since= after a disconnect ("" for none)
+	bufSize int
+}
+
+// runSubscriber keeps one subscriber connected until ctx ends; ready is told once it is subscribed
+// (nil error) or could not be (the error).
+func (h *harness) runSubscriber(ctx context.Context, hc *http.Client, t *tracker, spec subscriberSpec, ready func(error)) {
+	a := api{base: spec.base, hc: h.hc}
+	s := t.newSub()
+	defer t.flush(s)
+	first := true
+	for ctx.Err() == nil {
+		c, err := dialSSE(ctx, hc, spec.base, spec.bufSize)
+		if err == nil {
+			if err = subscribe(a, c.id, spec.token, spec.topics); err != nil {
+				c.close()
+			}
+		}
+		if err != nil {
+			if first {
+				ready(err)
+				return
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+			continue
+		}
+		if first {
+			first = false
+			ready(nil)
+		} else if spec.catchUp != "" {
+			h.catchUp(a, t, s, spec)
+		}
+		for {
+			_, data, err := c.next()
+			if err != nil {
+				break
+			}
+			if idx, ok := benchIndex(data, spec.prefix); ok {
+				t.mark(s, idx, true)
+				if seq := eventSeq(data); seq > s.maxSeq {
+					s.maxSeq = seq
+				}
+			}
+		}
+		c.close()
+		if ctx.Err() == nil {
+			t.disconnects.Add(1)
+		}
+	}
+}
+
+// catchUp reads changes?since=<highest seq seen> until nothing more is left, as the web app does
+// after a reconnect.
+func (h *harness) catchUp(a api, t *tracker, s *sub, spec subscriberSpec) {
+	for {
+		var cs struct {
+			Messages []struct {
+				ClientMessageID string `json:"client_message_id"`
+			} `json:"messages"`
+			Seq     int64 `json:"seq"`
+			HasMore bool  `json:"has_more"`
+		}
+		path := fmt.Sprintf("/api/campfire/rooms/%s/changes?since=%d", spec.catchUp, s.maxSeq)
+		if err := a.json("GET", path, spec.token, nil, &cs); err != nil {
+			return
+		}
+		for _, m := range cs.Messages {
+			var idx int
+			if n, _ := fmt.Sscanf(m.ClientMessageID, spec.prefix+"%d", &idx); n == 1 {
+				t.mark(s, idx, false)
+			}
+		}
+		if cs.Seq > s.maxSeq {
+			s.maxSeq = cs.Seq
+		}
+		if !cs.HasMore {
+			return
+		}
+	}
+}
+
+// connectAll starts n subscribers (at most 64 connecting at once) and waits until every one is
+// subscribed or failed; it returns how many are connected and the first error.
+func (h *harness) connectAll(ctx context.Context, n int, t *tracker, spec func(i int) subscriberSpec, wg *sync.WaitGroup) (int, error) {
+	hc := &http.Client{Transport: newTransport(64)}
+	sem := make(chan struct{}, 64)
+	var ok atomic.Int64
+	var firstErr atomic.Value
+	var readyWG sync.WaitGroup
+	for i := 0; i < n && ctx.Err() == nil; i++ {
+		sem <- struct{}{}
+		readyWG.Add(1)
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			once := sync.Once{}
+			h.runSubscriber(ctx, hc, t, spec(i), func(err error) {
+				once.Do(func() {
+					if err == nil {
+						ok.Add(1)
+					} else {
+						firstErr.CompareAndSwap(nil, err)
+					}
+					<-sem
+					readyWG.Done()
+				})
+			})
+		}(i)
+	}
+	readyWG.Wait()
+	var err error
+	if v := firstErr.Load(); v != nil {
+		err = v.(error)
+	}
+	return int(ok.Load()), err
+}
+
+// waitComplete waits until every acknowledged message is complete, progress stalls for stall, or
+// ctx ends.
+func waitComplete(ctx context.Context, t *tracker, stall time.Duration) {
+	last, lastChange := int64(-1), time.Now()
+	for ctx.Err() == nil {
+		if int(t.completed.Load()) >= t.ackedCount() {
+			return
+		}
+		seen := t.live.Load() + t.caughtUp.Load()
+		if seen != last {
+			last, lastChange = seen, time.Now()
+		} else if time.Since(lastChange) > stall {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// statuses counts answers by status (0: transport error).
+type statuses struct {
+	mu sync.Mutex
+	m  map[int]int
+}
+
+func (s *statuses) add(code int) {
+	s.mu.Lock()
+	if s.m == nil {
+		s.m = map[int]int{}
+	}
+	s.m[code]++
+	s.mu.Unlock()
+}
+
+func (s *statuses) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, _ := json.Marshal(s.m)
+	return string(b)
+}
+
+func (s *statuses) get(code int) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.m[code]
+}
