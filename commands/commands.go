@@ -19,4 +19,5 @@ func Register(app *pocketbase.PocketBase) {
 	app.RootCmd.AddCommand(newSeedCommand(app))
 	app.RootCmd.AddCommand(newVersionCommand())
 	app.RootCmd.AddCommand(newHealthcheckCommand())
+	app.RootCmd.AddCommand(newAdminCommand(app))
 }

@@ -5,6 +5,8 @@ package hooks
 
 import (
 	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/pocketcampfire/campfire/ratelimit"
 )
 
 // Register binds every collection's hooks.
@@ -14,6 +16,9 @@ func Register(app core.App) {
 	bindUsers(app)
 	bindAccount(app)
 	bindMemberships(app)
+	bindBans(app)
+	bindSessionTransfers(app)
+	ratelimit.Register(app) // the per-user posting limit on message creates
 	bindAttachments(app)
 }
 

@@ -2,6 +2,9 @@ package hooks
 
 import (
 	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/pocketcampfire/campfire/bans"
+	"github.com/pocketcampfire/campfire/realtime"
 )
 
 // Roles.
@@ -53,6 +56,39 @@ func bindUsers(app core.App) {
 		if e.Record.GetString("status") == "" {
 			e.Record.Set("status", "active")
 		}
+		return e.Next()
+	})
+
+	// A change of role, status or tokenKey (role changes, deactivation, bans, sign-out everywhere,
+	// password and email changes) ends the user's realtime connections once committed: they reconnect
+	// and subscribe again with fresh auth, or not at all when their tokens died.
+	app.OnRecordUpdate("users").BindFunc(func(e *core.RecordEvent) error {
+		original := e.Record.Original()
+		before := [3]string{original.GetString("role"), original.GetString("status"), original.TokenKey()}
+		if err := e.Next(); err != nil {
+			return err
+		}
+		after := [3]string{e.Record.GetString("role"), e.Record.GetString("status"), e.Record.TokenKey()}
+		if before == after {
+			return nil
+		}
+		userID, hub := e.Record.Id, realtime.HubFor(e.App)
+		if e.App.IsTransactional() {
+			e.App.TxInfo().OnComplete(func(txErr error) error {
+				if txErr == nil {
+					hub.EndUser(userID)
+				}
+				return nil
+			})
+			return nil
+		}
+		hub.EndUser(userID)
+		return nil
+	})
+
+	// Sign-ins note the address a user comes from (for IP bans; public addresses only).
+	app.OnRecordAuthRequest("users").BindFunc(func(e *core.RecordAuthRequestEvent) error {
+		bans.Seen(e.App, e.Record.Id, e.RealIP())
 		return e.Next()
 	})
 }

@@ -46,6 +46,9 @@ func bind(r *router.Router[*core.RequestEvent]) {
 	bindSearch(g)
 	bindUnfurl(g)
 	bindSounds(public)
+	bindGuards(r)
+	bindUsers(g)
+	bindSessions(public, g)
 }
 
 // requireActive refuses users who are no longer active (their tokens are revoked too; this is the
