@@ -1,7 +1,7 @@
 // Issue 3: edit and delete live, boosts live, mention autocomplete + highlight, /play.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer, launchBrowser, setupTeam, signedIn, send, tid, messageWithText, recordAudio, apiAs } from './helpers.mjs'
+import { startServer, launchBrowser, setupTeam, signedIn, send, tid, messageWithText, recordAudio, apiAs, pngBuffer } from './helpers.mjs'
 
 let server, browser, closeBrowser, A, B, ada, bob
 
@@ -174,6 +174,47 @@ test('/play posts a sound message that plays for viewers at the newest message',
   const r = await fetch(`${server.url}/api/campfire/sounds/${name}`)
   assert.equal(r.status, 200)
   assert.match(r.headers.get('content-type') ?? '', /^audio\//)
+})
+
+test('files post as their own messages: an image with a lightbox, a file card with a download', async () => {
+  await A.page.setInputFiles(tid('file-input'), { name: 'sunset.png', mimeType: 'image/png', buffer: pngBuffer(64, 48) })
+  const imgB = B.page.locator(`${tid('attachment')}[data-type="image/png"] img`)
+  await imgB.waitFor()
+  await B.page.waitForFunction(() => {
+    const img = document.querySelector('[data-testid="attachment"][data-type="image/png"] img')
+    return img && img.complete && img.naturalWidth > 0
+  })
+  assert.equal(await imgB.getAttribute('alt'), 'sunset.png')
+  await A.page.locator(`${tid('attachment')}[data-type="image/png"] img`).waitFor()
+  assert.equal(await A.page.locator(`${tid('message')}[data-state="pending"]`).count(), 0)
+  // the lightbox shows the full image and a download link
+  await imgB.click()
+  await B.page.waitForSelector(tid('lightbox'))
+  await B.page.waitForFunction(() => {
+    const img = document.querySelector('[data-testid="lightbox"] img')
+    return img && img.complete && img.naturalWidth === 64
+  })
+  const href = await B.page.getAttribute(tid('attachment-download'), 'href')
+  assert.match(href, /download=1/)
+  assert.match(href, /token=/)
+  await B.page.keyboard.press('Escape')
+
+  await A.page.setInputFiles(tid('file-input'), { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('meeting notes\n') })
+  const card = B.page.locator(`${tid('attachment')}`, { has: B.page.locator(`${tid('attachment-name')}:text-is("notes.txt")`) })
+  await card.waitFor()
+  const dl = await card.getAttribute('href')
+  const res = await B.page.request.get(dl)
+  assert.equal(res.status(), 200)
+  assert.equal(await res.text(), 'meeting notes\n')
+  // no token, no file
+  const bare = new URL(dl, server.url)
+  bare.searchParams.delete('token')
+  assert.equal((await fetch(bare)).status, 404)
+  // a file message has no edit action
+  const fileMsg = A.page.locator(tid('message'), { has: A.page.locator(`${tid('attachment-name')}:text-is("notes.txt")`) })
+  await fileMsg.hover()
+  assert.equal(await fileMsg.locator(tid('edit-message')).count(), 0)
+  assert.equal(await fileMsg.locator(tid('delete-message')).count(), 1)
 })
 
 async function roomId(page) {

@@ -4,6 +4,15 @@ import type { User } from './types'
 export const pb = new PocketBase('/')
 pb.autoCancellation(false)
 
+// A 401 on a request that carried my token means the token is dead (signed out everywhere,
+// deactivated, password changed elsewhere): sign out here too.
+pb.afterSend = (response, data) => {
+  if (response.status === 401 && pb.authStore.token && !response.url.includes('/auth-with-password')) {
+    pb.authStore.clear()
+  }
+  return data
+}
+
 export function me(): User | null {
   return (pb.authStore.record as unknown as User | null) ?? null
 }

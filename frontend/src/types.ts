@@ -67,6 +67,18 @@ export interface Message {
   expand?: { creator?: UserRef }
   boosts?: Boost[]
   snippet?: string
+  attachment_name?: string
+  attachment_size?: number
+  attachment_type?: string
+  attachment_width?: number
+  attachment_height?: number
+  attachment_url?: string
+  thumb_url?: string
+  preview_url?: string
+  preview_title?: string
+  preview_description?: string
+  preview_image?: string
+  preview_image_url?: string
 }
 
 export interface Account {
@@ -84,6 +96,7 @@ export interface Status {
   account?: { name: string; logo_url?: string }
   version?: string
   vapid_public_key?: string
+  upload_limit?: number
 }
 
 export interface HistoryPage {

@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type ReactNode } from 'react'
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react'
 import { ClientResponseError } from 'pocketbase'
 import { api, errorText, pb } from '../pb'
 import type { User } from '../types'
@@ -200,34 +200,36 @@ export function SignIn({ accountName }: { accountName: string }) {
   )
 }
 
-/** A "sign in on another device" link: redeem it, then go home. */
+/** A "sign in on another device" link: redeemed on load, then home (the token leaves the address bar). */
 export function TransferPage({ token }: { token: string }) {
   const [error, setError] = useState('')
-  const [busy, setBusy] = useState(false)
-  const redeem = async () => {
-    setBusy(true)
-    setError('')
-    try {
-      const r = await api<AuthResponse>(`/api/campfire/sessions/transfer/${encodeURIComponent(token)}`, { method: 'POST' })
-      pb.authStore.save(r.token, r.record as never)
-      navigate('/', { replace: true })
-    } catch (err) {
-      if (err instanceof ClientResponseError && err.status === 400) setError('This sign-in link was already used, has expired, or is not valid.')
-      else setError(errorText(err))
-    } finally {
-      setBusy(false)
-    }
-  }
+  const started = useRef(false)
+  useEffect(() => {
+    if (started.current) return
+    started.current = true
+    history.replaceState(null, '', '/')
+    api<AuthResponse>(`/api/campfire/sessions/transfer/${encodeURIComponent(token)}`, { method: 'POST' })
+      .then((r) => {
+        pb.authStore.save(r.token, r.record as never)
+        navigate('/', { replace: true })
+      })
+      .catch((err) => {
+        if (err instanceof ClientResponseError && err.status === 429) setError('Too many attempts, try again in a few minutes.')
+        else setError(errorText(err, 'This sign-in link is not valid.'))
+      })
+  }, [token])
   return (
-    <Card title="Sign in on this device" subtitle="This link signs you in here. It works once.">
+    <Card title="Signing you in…">
       {error && (
-        <p className="form__error" role="alert" data-testid="transfer-error">
-          {error}
-        </p>
+        <>
+          <p className="form__error" role="alert" data-testid="transfer-error">
+            {error}
+          </p>
+          <button className="button" onClick={() => navigate('/', { replace: true })} data-testid="transfer-home">
+            Go to sign in
+          </button>
+        </>
       )}
-      <button className="button button--primary" disabled={busy} onClick={() => void redeem()} data-testid="transfer-submit">
-        {busy ? 'Signing in…' : 'Sign in'}
-      </button>
     </Card>
   )
 }

@@ -1,12 +1,15 @@
 import Trix from 'trix'
 import { useCallback, useEffect, useId, useRef, useState } from 'react'
 import { documentHTML } from '../lib/trixHTML'
+import { api } from '../pb'
 import { bodyToTrix, mentionAttachment, mentionQuery, trixToBody } from '../lib/mentions'
 import type { Member, Message } from '../types'
 import { Avatar } from './Avatar'
 import {
   IconBold,
   IconBullets,
+  IconClose,
+  IconPaperclip,
   IconCode,
   IconHeading,
   IconItalic,
@@ -18,6 +21,19 @@ import {
 } from './Icons'
 
 const TYPING_EVERY_MS = 3000
+const UNFURL_AFTER_MS = 500
+
+interface Preview {
+  url: string
+  title?: string
+  description?: string
+  image?: string
+}
+
+function firstLink(text: string): string | null {
+  const m = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/i.exec(text)
+  return m ? m[0] : null
+}
 
 interface MentionState {
   query: string
@@ -30,7 +46,8 @@ export interface ComposerProps {
   roomId: string
   placeholder: string
   editing: Message | null
-  onSend: (body: string, text: string) => void
+  onSend: (body: string, text: string, previewURL?: string) => void
+  onFiles: (files: File[]) => void
   onSaveEdit: (id: string, body: string) => Promise<void>
   onCancelEdit: () => void
   onEditLast: () => void
@@ -54,6 +71,13 @@ export function Composer(props: ComposerProps) {
   const [mention, setMention] = useState<MentionState | null>(null)
   const mentionRef = useRef<MentionState | null>(null)
   mentionRef.current = mention
+  const [preview, setPreview] = useState<Preview | null>(null)
+  const previewRef = useRef<Preview | null>(null)
+  previewRef.current = preview
+  const dismissed = useRef<Set<string>>(new Set())
+  const unfurlTimer = useRef<number | undefined>(undefined)
+  const unfurlFor = useRef('')
+  const fileInput = useRef<HTMLInputElement>(null)
   const lastTyping = useRef(0)
   const typingOn = useRef(false)
 
@@ -70,6 +94,33 @@ export function Composer(props: ComposerProps) {
   const clear = useCallback(() => {
     editor()?.loadHTML('')
     setMention(null)
+    setPreview(null)
+    unfurlFor.current = ''
+    window.clearTimeout(unfurlTimer.current)
+  }, [])
+
+  // Link previews: the first http(s) link of the draft, after a pause in typing.
+  const scheduleUnfurl = useCallback(() => {
+    window.clearTimeout(unfurlTimer.current)
+    unfurlTimer.current = window.setTimeout(() => {
+      const ed = editor()
+      if (!ed || propsRef.current.editing) return
+      const url = firstLink(ed.getDocument().toString())
+      if (!url || dismissed.current.has(url)) {
+        if (!url) setPreview(null)
+        return
+      }
+      if (unfurlFor.current === url) return
+      unfurlFor.current = url
+      api<Preview | undefined>('/api/campfire/unfurl', { method: 'POST', body: { url } })
+        .then((r) => {
+          if (unfurlFor.current !== url) return
+          setPreview(r && (r.title || r.description) ? { ...r, url } : null)
+        })
+        .catch(() => {
+          if (unfurlFor.current === url) setPreview(null)
+        })
+    }, UNFURL_AFTER_MS)
   }, [])
 
   const submit = useCallback(async () => {
@@ -89,9 +140,10 @@ export function Composer(props: ComposerProps) {
       }
       return
     }
+    const previewURL = previewRef.current?.url
     stopTyping()
     clear()
-    p.onSend(html, text)
+    p.onSend(html, text, previewURL)
   }, [clear, stopTyping])
 
   const insertMention = useCallback((m: Member) => {
@@ -146,9 +198,15 @@ export function Composer(props: ComposerProps) {
         }
       }
       void updateMention()
+      scheduleUnfurl()
     }
     const onSelection = () => void updateMention()
-    const onFileAccept = (e: Event) => e.preventDefault()
+    // Files dropped or pasted into the editor post at once as their own messages.
+    const onFileAccept = (e: Event) => {
+      e.preventDefault()
+      const file = (e as Event & { file?: File }).file
+      if (file) propsRef.current.onFiles([file])
+    }
     const onBlur = () => {
       stopTyping()
       window.setTimeout(() => setMention(null), 150)
@@ -211,7 +269,7 @@ export function Composer(props: ComposerProps) {
       el.removeEventListener('blur', onBlur)
       wrap.removeEventListener('keydown', onKeyDown, true)
     }
-  }, [clear, insertMention, stopTyping, submit, updateMention])
+  }, [clear, insertMention, scheduleUnfurl, stopTyping, submit, updateMention])
 
   // Load the message being edited.
   useEffect(() => {
@@ -278,6 +336,27 @@ export function Composer(props: ComposerProps) {
             </li>
           ))}
         </ul>
+      )}
+      {preview && (
+        <div className="unfurl" data-testid="unfurl-card">
+          {preview.image && <img className="unfurl__image" src={preview.image} alt="" />}
+          <div className="unfurl__text">
+            <strong className="unfurl__title">{preview.title || preview.url}</strong>
+            {preview.description && <span className="unfurl__description">{preview.description}</span>}
+          </div>
+          <button
+            type="button"
+            className="icon-button icon-button--small"
+            aria-label="Remove the preview"
+            onClick={() => {
+              dismissed.current.add(preview.url)
+              setPreview(null)
+            }}
+            data-testid="unfurl-dismiss"
+          >
+            <IconClose />
+          </button>
+        </div>
       )}
       <div id={toolbarId} className={`toolbar ${showTools ? '' : 'toolbar--hidden'}`} data-testid="composer-toolbar">
         <div className="toolbar__group">
@@ -350,6 +429,28 @@ export function Composer(props: ComposerProps) {
           aria-label="Message"
           data-testid="composer-input"
         />
+        <input
+          ref={fileInput}
+          type="file"
+          multiple
+          hidden
+          onChange={(e) => {
+            const files = Array.from(e.target.files ?? [])
+            e.target.value = ''
+            if (files.length) props.onFiles(files)
+          }}
+          data-testid="file-input"
+        />
+        <button
+          type="button"
+          className="icon-button composer__attach"
+          aria-label="Attach a file"
+          title="Attach a file"
+          onClick={() => fileInput.current?.click()}
+          data-testid="attach"
+        >
+          <IconPaperclip />
+        </button>
         <button type="button" className="icon-button composer__send" aria-label="Send" title="Send (Enter)" onClick={() => void submit()} data-testid="send">
           <IconSend />
         </button>

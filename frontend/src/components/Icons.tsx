@@ -213,3 +213,8 @@ export const IconRetry = (p: P) => (
     <path d="M14.5 2.5v3.5H11" />
   </Svg>
 )
+export const IconPaperclip = (p: P) => (
+  <Svg {...p}>
+    <path d="M15.5 9.5 9.8 15.2a3.6 3.6 0 0 1-5.1-5.1l6-6a2.4 2.4 0 0 1 3.4 3.4l-6 6a1.2 1.2 0 0 1-1.7-1.7l5.6-5.6" />
+  </Svg>
+)

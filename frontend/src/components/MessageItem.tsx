@@ -5,6 +5,7 @@ import type { Pending } from '../lib/timeline'
 import type { Boost, Message, User } from '../types'
 import { navigate } from '../router'
 import { Avatar } from './Avatar'
+import { AttachmentView, PendingFile, PreviewCard } from './Attachment'
 import { IconLink, IconPencil, IconPlay, IconRetry, IconSmile, IconTrash } from './Icons'
 
 export const QUICK_BOOSTS = ['👍', '❤️', '😂', '🎉', '👀', '🙏', '🔥', '✅']
@@ -117,7 +118,9 @@ export const MessageItem = memo(function MessageItem({
   soundText,
   actions,
   author,
+  fileToken,
 }: {
+  fileToken: string
   message: Message
   continued: boolean
   me: User
@@ -180,9 +183,12 @@ export const MessageItem = memo(function MessageItem({
             </button>
             <span className="message__sound-text">{soundText || m.plain || `/play ${m.sound}`}</span>
           </div>
+        ) : m.kind === 'attachment' ? (
+          <AttachmentView message={m} token={fileToken} />
         ) : (
           <Body html={m.body} meId={me.id} className={`message__body ${emoji ? 'message__body--emoji' : ''}`} />
         )}
+        {m.preview_url && <PreviewCard message={m} token={fileToken} />}
         {edited && <span className="message__edited">(edited)</span>}
         {(m.boosts?.length ?? 0) > 0 && (
           <ul className="boosts" data-testid="boosts">
@@ -266,9 +272,13 @@ export function PendingItem({ pending, me, continued, onRetry }: { pending: Pend
             <span className="message__time">{timeLabel(created)}</span>
           </header>
         )}
-        <div className="message__body message__body--plain" dir="auto" data-testid="message-body">
-          {pending.text ?? ''}
-        </div>
+        {pending.file ? (
+          <PendingFile file={pending.file} />
+        ) : (
+          <div className="message__body message__body--plain" dir="auto" data-testid="message-body">
+            {pending.text ?? ''}
+          </div>
+        )}
         {pending.status === 'failed' ? (
           <div className="message__failed" role="alert">
             Not sent{pending.error ? `: ${pending.error}` : ''}.

@@ -18,6 +18,7 @@ import {
   type Timeline,
 } from '../lib/timeline'
 import { uuid } from '../lib/uuid'
+import { humanSize, useFileToken } from '../lib/files'
 import { onConnect, subscribeTopic } from '../store/live'
 import { useWorkspace } from '../store/workspace'
 import type { Boost, ChangesPage, HistoryPage, Involvement, Member, Message, RoomEvent, Sound } from '../types'
@@ -67,6 +68,7 @@ export function RoomView({ roomId, number, onMenu }: { roomId: string; number?: 
   const [atBottom, setAtBottom] = useState(true)
   const [notice, setNotice] = useState('')
   const [sounds, setSounds] = useState<Sound[]>([])
+  const fileToken = useFileToken()
   const listRef = useRef<HTMLDivElement>(null)
   const stick = useRef(true)
   const anchor = useRef<{ height: number; top: number } | null>(null)
@@ -364,10 +366,18 @@ export function RoomView({ roomId, number, onMenu }: { roomId: string; number?: 
   const post = useCallback(
     async (p: Pending) => {
       try {
-        const rec = await pb.collection('messages').create<Message>(
-          { room: roomId, body: p.body, client_message_id: p.client_message_id },
-          { expand: 'creator' },
-        )
+        let data: FormData | Record<string, unknown>
+        if (p.file) {
+          const fd = new FormData()
+          fd.append('room', roomId)
+          fd.append('client_message_id', p.client_message_id)
+          fd.append('attachment', p.file)
+          data = fd
+        } else {
+          data = { room: roomId, body: p.body, client_message_id: p.client_message_id }
+          if (p.previewURL) data.preview_url = p.previewURL
+        }
+        const rec = await pb.collection('messages').create<Message>(data, { expand: 'creator' })
         setT((cur) => applyMessage(cur, rec))
       } catch (err) {
         setT((cur) => setPendingStatus(cur, p.client_message_id, 'failed', errorText(err)))
@@ -376,10 +386,27 @@ export function RoomView({ roomId, number, onMenu }: { roomId: string; number?: 
     [roomId],
   )
 
-  const send = useCallback(
-    (body: string, text: string) => {
+  const sendFiles = useCallback(
+    (files: File[]) => {
       if (tRef.current.hasNewer) void jumpToNewest()
-      const p: Pending = { client_message_id: uuid(), body, text, created: new Date().toISOString(), status: 'pending' }
+      for (const file of files) {
+        if (ws.uploadLimit && file.size > ws.uploadLimit) {
+          setNotice(`“${file.name}” is ${humanSize(file.size)}; the limit is ${humanSize(ws.uploadLimit)}.`)
+          continue
+        }
+        const p: Pending = { client_message_id: uuid(), body: '', file, created: new Date().toISOString(), status: 'pending' }
+        stick.current = true
+        setT((cur) => addPending(cur, p))
+        void post(p)
+      }
+    },
+    [jumpToNewest, post, ws.uploadLimit],
+  )
+
+  const send = useCallback(
+    (body: string, text: string, previewURL?: string) => {
+      if (tRef.current.hasNewer) void jumpToNewest()
+      const p: Pending = { client_message_id: uuid(), body, text, previewURL, created: new Date().toISOString(), status: 'pending' }
       stick.current = true
       setT((cur) => addPending(cur, p))
       void post(p)
@@ -550,6 +577,7 @@ export function RoomView({ roomId, number, onMenu }: { roomId: string; number?: 
               soundText={r.message.sound ? soundText.get(r.message.sound) : undefined}
               actions={actions}
               author={ws.users.get(r.message.creator)}
+              fileToken={fileToken}
             />
           )
         })}
@@ -570,6 +598,7 @@ export function RoomView({ roomId, number, onMenu }: { roomId: string; number?: 
         placeholder={room ? `Message ${room.kind === 'direct' ? title : room.name}` : 'Message'}
         editing={editing}
         onSend={send}
+        onFiles={sendFiles}
         onSaveEdit={saveEdit}
         onCancelEdit={() => setEditing(null)}
         onEditLast={() => {

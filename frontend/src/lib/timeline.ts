@@ -7,6 +7,10 @@ export interface Pending {
   body: string
   /** Plain text shown while pending (the body is only rendered once the server sanitized it). */
   text?: string
+  /** A file being uploaded as its own message. */
+  file?: File
+  /** Link preview requested with the message. */
+  previewURL?: string
   created: string
   status: 'pending' | 'failed'
   error?: string

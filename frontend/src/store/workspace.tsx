@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import { api, pb } from '../pb'
-import type { Account, Involvement, Membership, Room, Sound, User, UserEvent } from '../types'
+import type { Account, Involvement, Membership, Room, Sound, Status, User, UserEvent } from '../types'
 import { setAppBadge } from '../lib/push'
 import { onConnectionChange, onReconnect, startLive, stopLive, subscribeTopic } from './live'
 
@@ -25,6 +25,8 @@ export interface Workspace {
   upsertRoom: (room: Room) => void
   sounds: () => Promise<Sound[]>
   isAdmin: boolean
+  /** The largest attachment in bytes (0: unknown). */
+  uploadLimit: number
 }
 
 const Ctx = createContext<Workspace | null>(null)
@@ -48,6 +50,12 @@ export function WorkspaceProvider({ me, children }: { me: User; children: ReactN
   const [memberships, setMemberships] = useState<Membership[]>([])
   const [connected, setConnected] = useState(true)
   const [openRoomId, setOpenRoomId] = useState<string | null>(null)
+  const [uploadLimit, setUploadLimit] = useState(0)
+  useEffect(() => {
+    api<Status>('/api/campfire/status')
+      .then((s) => setUploadLimit(s.upload_limit ?? 0))
+      .catch(() => {})
+  }, [])
   const soundsRef = useRef<Promise<Sound[]> | null>(null)
   const readTimer = useRef<Record<string, number>>({})
 
@@ -208,8 +216,9 @@ export function WorkspaceProvider({ me, children }: { me: User; children: ReactN
       upsertRoom,
       sounds,
       isAdmin: (users.get(me.id) ?? me).role === 'administrator',
+      uploadLimit,
     }),
-    [me, users, account, memberships, connected, openRoomId, roomById, membershipFor, roomName, refreshMemberships, refreshUsers, refreshAccount, setInvolvement, markRead, upsertRoom, sounds],
+    [uploadLimit, me, users, account, memberships, connected, openRoomId, roomById, membershipFor, roomName, refreshMemberships, refreshUsers, refreshAccount, setInvolvement, markRead, upsertRoom, sounds],
   )
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>
 }

@@ -1,0 +1,49 @@
+// Sessions: a single-use sign-in link for another device, and "sign out everywhere".
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { startServer, launchBrowser, setupTeam, signedIn, newUser, tid, apiAs } from './helpers.mjs'
+
+let server, browser, closeBrowser, A, ada
+
+before(async () => {
+  server = await startServer()
+  ;({ browser, close: closeBrowser } = await launchBrowser())
+  ;[ada] = await setupTeam(server.url, [{ name: 'Ada Admin', email: 'ada@example.com', password: 'correct-horse-1' }])
+  A = await signedIn(browser, server.url, ada)
+})
+
+after(async () => {
+  await closeBrowser?.()
+  await server?.stop()
+})
+
+test('a sign-in link signs in another device once', async () => {
+  await A.page.click(tid('open-profile'))
+  await A.page.click(tid('transfer-create'))
+  const url = await A.page.inputValue(tid('transfer-link'))
+  assert.match(url, /\/session\/transfer\/\S+$/)
+  const path = new URL(url).pathname
+  await A.page.keyboard.press('Escape')
+
+  const phone = await newUser(browser, server.url)
+  await phone.page.goto(path)
+  await phone.page.waitForSelector(`${tid('my-name')}:text-is("Ada Admin")`)
+  assert.ok(!phone.page.url().includes('/session/transfer/'), 'the token left the address bar')
+
+  // used once: a second device gets a clear error
+  const other = await newUser(browser, server.url)
+  await other.page.goto(path)
+  await other.page.waitForSelector(`${tid('transfer-error')}:has-text("already used")`)
+  await phone.context.close()
+  await other.context.close()
+})
+
+test('sign out everywhere revokes every token', async () => {
+  const token = ada.token
+  const refresh = () => apiAs(server.url, token, '/api/collections/users/auth-refresh', { method: 'POST' })
+  assert.equal((await refresh()).status, 200)
+  await A.page.click(tid('open-profile'))
+  await A.page.click(tid('revoke-all'))
+  await A.page.waitForSelector(tid('signin-form'))
+  assert.equal((await refresh()).status, 401)
+})
