@@ -390,12 +390,12 @@ func machine() string {
 // markdown renders the results: command, date, machine, conditions, the table and notes.
 func (h *harness) markdown(started time.Time) string {
 	var b strings.Builder
-	cmd := "make bench"
-	if h.smoke {
-		cmd = "make bench-smoke"
+	mode := h.mode()
+	if len(h.only) > 0 {
+		mode += ", only some rows, at full size unless stated"
 	}
-	fmt.Fprintf(&b, "### Results (%s)\n\n", h.mode())
-	fmt.Fprintf(&b, "- command: `%s` (%s)\n", cmd, strings.Join(os.Args, " "))
+	fmt.Fprintf(&b, "### Results (%s)\n\n", mode)
+	fmt.Fprintf(&b, "- command: `go run ./bench %s` (`make bench` is `go run ./bench -bin ./campfire`, `make bench-smoke` adds `-smoke`)\n", strings.Join(os.Args[1:], " "))
 	fmt.Fprintf(&b, "- date: %s, took %s\n", started.Format("2006-01-02 15:04 MST"), time.Since(started).Round(time.Second))
 	fmt.Fprintf(&b, "- machine: %s\n", machine())
 	fmt.Fprintf(&b, "- load average (1/5/15 min) at the end: %s\n", loadavg())
