@@ -63,7 +63,7 @@ var smoke = sizes{
 	connClients: 1000, connMsgs: 2,
 	searchQueries: 100, openDur: time.Second, startReps: 2, rawDur: time.Second,
 	auditDur: 10 * time.Second, overloadPosters: 256, overloadDur: 2 * time.Second,
-	budget: 2*time.Minute + 40*time.Second,
+	budget: 2*time.Minute + 15*time.Second,
 }
 
 // line is one line of the results table.
