@@ -37,6 +37,7 @@ import (
 	"github.com/pocketcampfire/campfire/outbox"
 	"github.com/pocketcampfire/campfire/pushnotify"
 	"github.com/pocketcampfire/campfire/pwa"
+	"github.com/pocketcampfire/campfire/ratelimit"
 	"github.com/pocketcampfire/campfire/realtime"
 	"github.com/pocketcampfire/campfire/routes"
 )
@@ -112,6 +113,9 @@ func New(opts ...Option) *App {
 	config.Set(pb, cfg)
 	if o.uploadLimit > 0 {
 		attachments.SetUploadLimit(pb, o.uploadLimit)
+	}
+	if cfg.PostLimit != nil {
+		ratelimit.SetPosting(pb, ratelimit.Rule{Max: cfg.PostLimit.Max, Window: cfg.PostLimit.Window})
 	}
 
 	Register(pb)

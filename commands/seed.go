@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -239,6 +240,16 @@ func (s *seeder) id() string {
 		b[i] = idAlphabet[s.rnd.IntN(len(idAlphabet))]
 	}
 	return string(b[:])
+}
+
+// orderedID makes a record id whose first 8 characters are n in base 36 (digits sort before letters,
+// as in byte order), so ids made in order sort in order; the rest is random.
+func (s *seeder) orderedID(n int64) string {
+	prefix := strconv.FormatInt(n, 36)
+	if len(prefix) < 8 {
+		prefix = strings.Repeat("0", 8-len(prefix)) + prefix
+	}
+	return prefix[len(prefix)-8:] + s.id()[:7]
 }
 
 func (s *seeder) token(n int) string {
@@ -480,8 +491,10 @@ func (s *seeder) insertMessages(ctx context.Context) error {
 				}
 				number++
 				seq++
-				id := s.id()
-				if _, err := msgStmt.Exec(id, r.id, author.id, text.html, text.plain, s.token(22), mentions, number, seq, ts, ts); err != nil {
+				// ids and client ids that grow with the number are appended to their indexes instead of
+				// landing at random places in them: a big part of the speed at a million rows
+				id := s.orderedID(number)
+				if _, err := msgStmt.Exec(id, r.id, author.id, text.html, text.plain, "seed-"+strconv.FormatInt(number, 36), mentions, number, seq, ts, ts); err != nil {
 					return fmt.Errorf("insert message: %w", err)
 				}
 				if s.rnd.IntN(40) == 0 { // a few boosts
