@@ -4,6 +4,7 @@
 // An area adds its commands with one line in Register:
 //
 //	app.RootCmd.AddCommand(newAdminCommand(app))
+	app.RootCmd.AddCommand(newImportCommand(app))
 package commands
 
 import (
@@ -20,4 +21,5 @@ func Register(app *pocketbase.PocketBase) {
 	app.RootCmd.AddCommand(newVersionCommand())
 	app.RootCmd.AddCommand(newHealthcheckCommand())
 	app.RootCmd.AddCommand(newAdminCommand(app))
+	app.RootCmd.AddCommand(newImportCommand(app))
 }
