@@ -4,7 +4,6 @@
 // An area adds its commands with one line in Register:
 //
 //	app.RootCmd.AddCommand(newAdminCommand(app))
-	app.RootCmd.AddCommand(newImportCommand(app))
 package commands
 
 import (
