@@ -31,21 +31,24 @@ export function useLocation(): { path: string; search: URLSearchParams } {
 
 export type Route =
   | { name: 'home' }
-  | { name: 'room'; id: string; number?: number }
+  | { name: 'room'; id: string; number?: number; messageId?: string }
   | { name: 'search'; q: string }
   | { name: 'join'; code: string }
   | { name: 'signin' }
   | { name: 'transfer'; token: string }
+  | { name: 'settings'; tab: string }
   | { name: 'notfound' }
 
 export function matchRoute(path: string, search: URLSearchParams): Route {
   let m: RegExpExecArray | null
   if (path === '/' || path === '') return { name: 'home' }
   if ((m = /^\/rooms\/([^/]+)\/@(\d+)\/?$/.exec(path))) return { name: 'room', id: decodeURIComponent(m[1]), number: Number(m[2]) }
+  if ((m = /^\/rooms\/([^/]+)\/@([a-z0-9]{15})\/?$/.exec(path))) return { name: 'room', id: decodeURIComponent(m[1]), messageId: m[2] }
   if ((m = /^\/rooms\/([^/]+)\/?$/.exec(path))) return { name: 'room', id: decodeURIComponent(m[1]) }
   if (path === '/search') return { name: 'search', q: search.get('q') ?? '' }
   if ((m = /^\/join\/([^/]+)\/?$/.exec(path))) return { name: 'join', code: decodeURIComponent(m[1]) }
   if (path === '/signin') return { name: 'signin' }
+  if ((m = /^\/settings(?:\/(account|people|bots))?\/?$/.exec(path))) return { name: 'settings', tab: m[1] ?? 'account' }
   if ((m = /^\/session\/transfer\/([^/]+)\/?$/.exec(path))) return { name: 'transfer', token: decodeURIComponent(m[1]) }
   return { name: 'notfound' }
 }

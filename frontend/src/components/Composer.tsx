@@ -333,6 +333,7 @@ export function Composer(props: ComposerProps) {
             >
               <Avatar user={m} size={22} />
               <span>{m.name}</span>
+              {m.role === 'bot' && <span className="tag tag--bot">BOT</span>}
             </li>
           ))}
         </ul>

@@ -5,9 +5,25 @@ import { useWorkspace } from '../store/workspace'
 import { Sidebar } from './Sidebar'
 import { RoomView } from './RoomView'
 import { SearchPage } from './SearchPage'
+import { SettingsPage } from './Settings'
+import { pb } from '../pb'
+import type { Message } from '../types'
 import { IconMenu } from './Icons'
 
 const LAST_ROOM_KEY = 'campfire:lastRoom'
+
+/** Links by message id (bots, webhooks): find the message's number, then open the permalink. */
+function MessageIdRedirect({ roomId, messageId }: { roomId: string; messageId: string }) {
+  const [failed, setFailed] = useState(false)
+  useEffect(() => {
+    pb.collection('messages')
+      .getOne<Message>(messageId)
+      .then((m) => navigate(`/rooms/${m.room}/@${m.number}`, { replace: true }))
+      .catch(() => setFailed(true))
+  }, [messageId])
+  if (failed) return <Redirect to={`/rooms/${roomId}`} />
+  return <div className="empty" aria-busy="true" />
+}
 
 function Home() {
   const ws = useWorkspace()
@@ -46,7 +62,14 @@ export function Layout({ route }: { route: Route }) {
   let main
   switch (route.name) {
     case 'room':
-      main = <RoomView key={route.id} roomId={route.id} number={route.number} onMenu={() => setDrawer(true)} />
+      main = route.messageId ? (
+        <MessageIdRedirect roomId={route.id} messageId={route.messageId} />
+      ) : (
+        <RoomView key={route.id} roomId={route.id} number={route.number} onMenu={() => setDrawer(true)} />
+      )
+      break
+    case 'settings':
+      main = <SettingsPage tab={route.tab} onMenu={() => setDrawer(true)} />
       break
     case 'search':
       main = <SearchPage key={route.q} q={route.q} onMenu={() => setDrawer(true)} />

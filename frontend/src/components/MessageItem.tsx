@@ -160,9 +160,11 @@ export const MessageItem = memo(function MessageItem({
       <div className="message__main">
         {!continued && (
           <header className="message__head">
-            <span className="message__author" data-testid="message-author">
+            <span className={`message__author ${author?.status === 'deactivated' ? 'message__author--left' : ''}`} data-testid="message-author">
               {creator.name}
             </span>
+            {author?.role === 'bot' && <span className="tag tag--bot">BOT</span>}
+            {author?.status === 'deactivated' && <span className="tag">left</span>}
             <a
               className="message__time"
               href={permalink}

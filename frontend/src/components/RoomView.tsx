@@ -78,6 +78,7 @@ export function RoomView({ roomId, number, onMenu }: { roomId: string; number?: 
   const membersRef = useRef<Promise<Member[]> | null>(null)
   const catchingUp = useRef<Promise<void> | null>(null)
   const catchUpAgain = useRef(false)
+  const usersRefreshedAt = useRef(0)
 
   useEffect(() => {
     void ws.sounds().then(setSounds)
@@ -144,6 +145,11 @@ export function RoomView({ roomId, number, onMenu }: { roomId: string; number?: 
         case 'message.updated': {
           const msg = { ...ev.message, seq: ev.message.seq ?? ev.seq }
           setT((cur) => applyMessage(cur, msg))
+          if (!ws.users.has(msg.creator) && Date.now() - usersRefreshedAt.current > 5000) {
+            // someone new (a bot, a new member): learn their role and status
+            usersRefreshedAt.current = Date.now()
+            void ws.refreshUsers().catch(() => {})
+          }
           if (ev.type === 'message.created' && msg.creator !== me.id) {
             markReadIfVisible()
             setTyping((cur) => {
@@ -180,7 +186,7 @@ export function RoomView({ roomId, number, onMenu }: { roomId: string; number?: 
           break
       }
     },
-    [markReadIfVisible, me.id],
+    [markReadIfVisible, me.id, ws],
   )
   const onEventRef = useRef(onEvent)
   onEventRef.current = onEvent

@@ -7,7 +7,7 @@ import { parseDate } from '../lib/time'
 import { useWorkspace } from '../store/workspace'
 import type { Membership } from '../types'
 import { Avatar } from './Avatar'
-import { IconChat, IconClose, IconCopy, IconHash, IconLock, IconLogout, IconPlus, IconRetry, IconSearch } from './Icons'
+import { IconChat, IconClose, IconCopy, IconGear, IconHash, IconLock, IconLogout, IconPlus, IconRetry, IconSearch } from './Icons'
 import { ConfirmDialog } from './Dialog'
 import { NewRoomDialog } from './NewRoomDialog'
 import { NewDirectDialog } from './NewDirectDialog'
@@ -227,6 +227,11 @@ export function Sidebar({ currentRoomId, onClose }: { currentRoomId: string | nu
             {ws.me.name}
           </span>
         </button>
+        {ws.isAdmin && (
+          <Link to="/settings/account" className="icon-button" aria-label="Settings" title="Settings" data-testid="open-settings">
+            <IconGear />
+          </Link>
+        )}
         <button className="icon-button" aria-label="Sign out" title="Sign out" onClick={() => void signOut()} data-testid="sign-out">
           <IconLogout />
         </button>
