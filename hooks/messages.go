@@ -204,9 +204,7 @@ func afterInsert(tx core.App, msg, room, creator *core.Record) error {
 		return err
 	}
 	hub := realtime.HubFor(tx)
-	marked, err := rooms.MarkUnread(tx, room.Id, creator.Id, now, func(userID string) bool {
-		return hub.Present(room.Id, userID)
-	})
+	marked, err := rooms.MarkUnread(tx, room.Id, creator.Id, now, hub.PresentIn(room.Id))
 	if err != nil {
 		return err
 	}

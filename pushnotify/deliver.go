@@ -28,11 +28,13 @@ func Plan(tx core.App, msg, room, creator *core.Record) ([]string, error) {
 		User        string `db:"user"`
 		Involvement string `db:"involvement"`
 	}
-	err := tx.DB().NewQuery(`SELECT m.user AS user, m.involvement AS involvement
-		FROM memberships m JOIN users u ON u.id = m.user
-		WHERE m.room = {:room} AND m.user != {:author} AND u.status = 'active'
-			AND m.involvement IN ('mentions', 'everything')
-			AND EXISTS (SELECT 1 FROM push_subscriptions s WHERE s.user = m.user)
+	// driven from push_subscriptions (few rows), not from the room's members (maybe thousands): this
+	// runs inside the shared write transaction of every post
+	err := tx.DB().NewQuery(`SELECT DISTINCT m.user AS user, m.involvement AS involvement
+		FROM push_subscriptions s
+		JOIN memberships m ON m.user = s.user AND m.room = {:room}
+		JOIN users u ON u.id = m.user
+		WHERE m.user != {:author} AND u.status = 'active' AND m.involvement IN ('mentions', 'everything')
 		ORDER BY m.user`).
 		Bind(dbx.Params{"room": room.Id, "author": creator.Id}).All(&rows)
 	if err != nil {

@@ -102,6 +102,42 @@ func (h *Hub) Present(roomID, userID string) bool {
 	return false
 }
 
+// PresentIn lists the users present in roomID: only users with a connection subscribed to the room
+// (or in their grace period) can be, so this is proportional to the room's live audience, not its
+// membership.
+func (h *Hub) PresentIn(roomID string) []string {
+	topic := RoomTopic(roomID)
+	h.mu.RLock()
+	type candidate struct{ clientID, userID string }
+	cands := make([]candidate, 0, len(h.topics[topic]))
+	for c := range h.topics[topic] {
+		cands = append(cands, candidate{c.client.Id(), c.userID})
+	}
+	h.mu.RUnlock()
+	p := h.presence
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := p.now()
+	seen := map[string]bool{}
+	var out []string
+	for _, c := range cands {
+		if seen[c.userID] {
+			continue
+		}
+		if b, ok := p.beats[c.clientID]; ok && b.userID == c.userID && b.visible && now.Sub(b.seen) < PresenceStaleAfter {
+			seen[c.userID] = true
+			out = append(out, c.userID)
+		}
+	}
+	for userID, rooms := range p.grace {
+		if until, ok := rooms[roomID]; ok && now.Before(until) && !seen[userID] {
+			seen[userID] = true
+			out = append(out, userID)
+		}
+	}
+	return out
+}
+
 // PresentUsers filters userIDs down to those present in roomID.
 func (h *Hub) PresentUsers(roomID string, userIDs []string) map[string]bool {
 	out := make(map[string]bool, len(userIDs))

@@ -2,42 +2,45 @@ package rooms
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 )
 
-// MarkUnread marks roomID unread for its members who are not the author, not invisible, not present
-// (isPresent) and not already unread. It returns the user ids it marked, for their live sidebar update.
-func MarkUnread(app core.App, roomID, authorID string, at types.DateTime, isPresent func(userID string) bool) ([]string, error) {
-	var candidates []string
-	err := app.DB().NewQuery(`SELECT user FROM memberships
-		WHERE room = {:room} AND user != {:author} AND involvement != 'invisible' AND unread_at = ''`).
-		Bind(dbx.Params{"room": roomID, "author": authorID}).Column(&candidates)
-	if err != nil {
-		return nil, fmt.Errorf("find unread candidates: %w", err)
+// MarkUnread marks roomID unread for its members who are not the author, not invisible, not among
+// present and not already unread, with one statement whatever the room's size. It returns the user
+// ids it marked, for their live sidebar update.
+func MarkUnread(app core.App, roomID, authorID string, at types.DateTime, present []string) ([]string, error) {
+	skip := make([]any, 0, len(present)+1)
+	skip = append(skip, authorID)
+	for _, id := range present {
+		skip = append(skip, id)
 	}
-	marked := candidates[:0]
-	for _, id := range candidates {
-		if isPresent != nil && isPresent(id) {
-			continue
-		}
-		marked = append(marked, id)
+	var marked []string
+	q := app.DB().NewQuery(`UPDATE memberships SET unread_at = {:at}
+		WHERE room = {:room} AND unread_at = '' AND involvement != 'invisible' AND user NOT IN (` + placeholders(len(skip)) + `)
+		RETURNING user`)
+	params := dbx.Params{"at": at.String(), "room": roomID}
+	for i, id := range skip {
+		params[fmt.Sprintf("p%d", i)] = id
 	}
-	if len(marked) == 0 {
-		return nil, nil
-	}
-	in := make([]any, len(marked))
-	for i, id := range marked {
-		in[i] = id
-	}
-	_, err = app.DB().Update("memberships", dbx.Params{"unread_at": at.String()},
-		dbx.And(dbx.HashExp{"room": roomID}, dbx.In("user", in...))).Execute()
-	if err != nil {
+	if err := q.Bind(params).Column(&marked); err != nil {
 		return nil, fmt.Errorf("mark unread: %w", err)
 	}
 	return marked, nil
+}
+
+func placeholders(n int) string {
+	var sb strings.Builder
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		fmt.Fprintf(&sb, "{:p%d}", i)
+	}
+	return sb.String()
 }
 
 // MarkRead clears userID's unread mark on roomID; it reports whether there was one.
