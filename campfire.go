@@ -10,6 +10,20 @@
 //	if err := app.Start(); err != nil {
 //		log.Fatal(err)
 //	}
+//
+// New returns an App: a *pocketbase.PocketBase (every PocketBase hook, its router, RootCmd) with
+// Campfire registered, the embedded web app, JS hooks (pb_hooks/*.pb.js, pb_migrations/*.js, with
+// Campfire's hooks bound as onMessagePosting... and the $campfire helpers), the command line (serve,
+// migrate, superuser, seed, version, healthcheck...), configuration from flags and CAMPFIRE_*
+// variables (package config), /metrics (package metrics) and a graceful drain on shutdown.
+//
+// Campfire's own hooks (OnMessagePosting, OnMessagePosted, OnMessageEdited, OnMessageDeleted,
+// OnRoomCreated, OnMembershipChanged, OnWebhookDelivering, OnPushSending) fire for every source of a
+// change: the web app, the record API, the bot API, JS helpers. Register wires Campfire into any
+// core.App, a tests.TestApp included, without the command line.
+//
+// docs/extending.md (hooks in Go and JS) and docs/operations.md (configuration, Docker, TLS, backups,
+// metrics) have the details.
 package campfire
 
 import (

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -164,13 +165,26 @@ func Logger(app core.App) *slog.Logger {
 // mirrorLogs copies PocketBase's logs (requests, errors) to the operational log as they are stored.
 func mirrorLogs(app core.App) {
 	log := Logger(app)
+	var mu sync.Mutex
+	seen := map[string]bool{} // the after-create event of a log can fire more than once (transaction completion)
 	app.OnModelAfterCreateSuccess(core.LogsTableName).BindFunc(func(e *core.ModelEvent) error {
 		if l, ok := e.Model.(*core.Log); ok {
-			attrs := make([]any, 0, len(l.Data)*2)
-			for k, v := range l.Data {
-				attrs = append(attrs, k, v)
+			mu.Lock()
+			dup := seen[l.Id]
+			if !dup {
+				if len(seen) > 10000 {
+					clear(seen)
+				}
+				seen[l.Id] = true
 			}
-			log.Log(context.Background(), slog.Level(l.Level), l.Message, attrs...)
+			mu.Unlock()
+			if !dup {
+				attrs := make([]any, 0, len(l.Data)*2)
+				for k, v := range l.Data {
+					attrs = append(attrs, k, v)
+				}
+				log.Log(context.Background(), slog.Level(l.Level), l.Message, attrs...)
+			}
 		}
 		return e.Next()
 	})

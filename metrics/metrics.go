@@ -175,7 +175,7 @@ func num(v float64) string {
 type counterVec struct {
 	name, help string
 	labels     []string
-	mu         sync.Mutex
+	mu         sync.RWMutex
 	values     map[string]*atomic.Uint64 // key: label values joined by \xff
 	maxSeries  int
 }
@@ -186,33 +186,27 @@ func newCounterVec(name, help string, labels ...string) *counterVec {
 
 func (c *counterVec) inc(values ...string) {
 	key := strings.Join(values, "\xff")
-	c.mu.Lock()
+	c.mu.RLock()
 	v, ok := c.values[key]
+	c.mu.RUnlock()
 	if !ok {
-		if len(c.values) >= c.maxSeries {
-			c.mu.Unlock()
-			return
+		c.mu.Lock()
+		if v, ok = c.values[key]; !ok {
+			if len(c.values) >= c.maxSeries {
+				c.mu.Unlock()
+				return
+			}
+			v = &atomic.Uint64{}
+			c.values[key] = v
 		}
-		v = &atomic.Uint64{}
-		c.values[key] = v
+		c.mu.Unlock()
 	}
-	c.mu.Unlock()
 	v.Add(1)
-}
-
-// Value returns a counter's value (tests).
-func (c *counterVec) value(values ...string) uint64 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if v, ok := c.values[strings.Join(values, "\xff")]; ok {
-		return v.Load()
-	}
-	return 0
 }
 
 func (c *counterVec) write(b *strings.Builder) {
 	fmt.Fprintf(b, "# HELP %s %s\n# TYPE %s counter\n", c.name, c.help, c.name)
-	c.mu.Lock()
+	c.mu.RLock()
 	keys := make([]string, 0, len(c.values))
 	for k := range c.values {
 		keys = append(keys, k)
@@ -222,7 +216,7 @@ func (c *counterVec) write(b *strings.Builder) {
 	for i, k := range keys {
 		vals[i] = c.values[k].Load()
 	}
-	c.mu.Unlock()
+	c.mu.RUnlock()
 	if len(c.labels) == 0 && len(keys) == 0 {
 		fmt.Fprintf(b, "%s 0\n", c.name)
 	}
@@ -261,15 +255,15 @@ type histogramVec struct {
 	name, help string
 	labels     []string
 	buckets    []float64
-	mu         sync.Mutex
+	mu         sync.RWMutex
 	series     map[string]*series
 }
 
+// series is one histogram, updated without locks (DB timings are observed on every statement).
 type series struct {
-	mu     sync.Mutex
-	counts []uint64 // per bucket, not cumulative
-	count  uint64
-	sum    float64
+	counts []atomic.Uint64 // per bucket, not cumulative
+	count  atomic.Uint64
+	sum    atomic.Uint64 // float64 bits
 }
 
 func newHistogramVec(name, help string, buckets []float64, labels ...string) *histogramVec {
@@ -282,26 +276,32 @@ func newHistogram(name, help string, buckets []float64) *histogramVec {
 
 func (h *histogramVec) observe(v float64, values ...string) {
 	key := strings.Join(values, "\xff")
-	h.mu.Lock()
+	h.mu.RLock()
 	s, ok := h.series[key]
+	h.mu.RUnlock()
 	if !ok {
-		s = &series{counts: make([]uint64, len(h.buckets))}
-		h.series[key] = s
+		h.mu.Lock()
+		if s, ok = h.series[key]; !ok {
+			s = &series{counts: make([]atomic.Uint64, len(h.buckets))}
+			h.series[key] = s
+		}
+		h.mu.Unlock()
 	}
-	h.mu.Unlock()
-	i := sort.SearchFloat64s(h.buckets, v) // first bucket with le >= v
-	s.mu.Lock()
-	if i < len(s.counts) {
-		s.counts[i]++
+	if i := sort.SearchFloat64s(h.buckets, v); i < len(s.counts) { // first bucket with le >= v
+		s.counts[i].Add(1)
 	}
-	s.count++
-	s.sum += v
-	s.mu.Unlock()
+	for {
+		old := s.sum.Load()
+		if s.sum.CompareAndSwap(old, math.Float64bits(math.Float64frombits(old)+v)) {
+			break
+		}
+	}
+	s.count.Add(1)
 }
 
 func (h *histogramVec) write(b *strings.Builder) {
 	fmt.Fprintf(b, "# HELP %s %s\n# TYPE %s histogram\n", h.name, h.help, h.name)
-	h.mu.Lock()
+	h.mu.RLock()
 	keys := make([]string, 0, len(h.series))
 	for k := range h.series {
 		keys = append(keys, k)
@@ -311,20 +311,20 @@ func (h *histogramVec) write(b *strings.Builder) {
 	for i, k := range keys {
 		all[i] = h.series[k]
 	}
-	h.mu.Unlock()
+	h.mu.RUnlock()
 	if len(h.labels) == 0 && len(keys) == 0 {
-		keys, all = []string{""}, []*series{{counts: make([]uint64, len(h.buckets))}}
+		keys, all = []string{""}, []*series{{counts: make([]atomic.Uint64, len(h.buckets))}}
 	}
 	for i, k := range keys {
 		values := splitKey(k, len(h.labels))
 		s := all[i]
-		s.mu.Lock()
-		counts, count, sum := slices.Clone(s.counts), s.count, s.sum
-		s.mu.Unlock()
+		// read the total first: buckets observed after it can only make the +Inf line lag, never lead
+		count := s.count.Load()
+		sum := math.Float64frombits(s.sum.Load())
 		var cum uint64
 		for j, le := range h.buckets {
-			cum += counts[j]
-			fmt.Fprintf(b, "%s_bucket%s %d\n", h.name, labelSet(h.labels, values, "le", num(le)), cum)
+			cum += s.counts[j].Load()
+			fmt.Fprintf(b, "%s_bucket%s %d\n", h.name, labelSet(h.labels, values, "le", num(le)), min(cum, count))
 		}
 		fmt.Fprintf(b, "%s_bucket%s %d\n", h.name, labelSet(h.labels, values, "le", "+Inf"), count)
 		fmt.Fprintf(b, "%s_sum%s %s\n", h.name, labelSet(h.labels, values), num(sum))
