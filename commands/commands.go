@@ -20,5 +20,6 @@ func Register(app *pocketbase.PocketBase) {
 	app.RootCmd.AddCommand(newVersionCommand())
 	app.RootCmd.AddCommand(newHealthcheckCommand())
 	app.RootCmd.AddCommand(newAdminCommand(app))
+	app.RootCmd.AddCommand(newBotsCommand(app))
 	app.RootCmd.AddCommand(newImportCommand(app))
 }
