@@ -16,10 +16,13 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
+
+	"github.com/pocketcampfire/campfire/events"
 )
 
 // Register applies the configuration when the server starts (settings, the start-up
-// log) and enforces the feature switches on requests. Without a configuration set (a library user's or
+// log) and enforces the feature switches on requests and deliveries (a push or webhook of a
+// switched-off feature is skipped when it would be sent). Without a configuration set (a library user's or
 // a test's app) it changes no setting and switches nothing off. The upload limit is applied by package
 // attachments, which reads Config.UploadLimit.
 func Register(app core.App) {
@@ -47,6 +50,28 @@ func Register(app core.App) {
 				Func:     featureGate,
 			})
 			return se.Next()
+		},
+	})
+
+	// switched-off deliveries are skipped where they are sent, whatever queued them
+	events.For(app).PushSending.Bind(&hook.Handler[*events.PushSendingEvent]{
+		Id:       "campfirePushSwitch",
+		Priority: -1000,
+		Func: func(e *events.PushSendingEvent) error {
+			if !Get(e.App).Enabled(Push) {
+				return nil // skipped: nothing is sent
+			}
+			return e.Next()
+		},
+	})
+	events.For(app).WebhookDelivering.Bind(&hook.Handler[*events.WebhookDeliveringEvent]{
+		Id:       "campfireBotsSwitch",
+		Priority: -1000,
+		Func: func(e *events.WebhookDeliveringEvent) error {
+			if !Get(e.App).Enabled(Bots) {
+				return nil // skipped: nothing is sent
+			}
+			return e.Next()
 		},
 	})
 

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/pocketcampfire/campfire/config"
+	"github.com/pocketcampfire/campfire/events"
 	"github.com/pocketcampfire/campfire/testkit"
 )
 
@@ -191,5 +192,23 @@ func TestDBConnect(t *testing.T) {
 	}
 	if seen.Load() == 0 {
 		t.Fatal("statement timings were not reported")
+	}
+}
+
+func TestSwitchedOffDeliveriesAreSkipped(t *testing.T) {
+	w := testkit.Setup(t)
+	c := config.Default()
+	config.Set(w.App, c)
+	send := func() (push, webhook bool) {
+		_ = events.For(w.App).PushSending.Trigger(&events.PushSendingEvent{App: w.App}, func(*events.PushSendingEvent) error { push = true; return nil })
+		_ = events.For(w.App).WebhookDelivering.Trigger(&events.WebhookDeliveringEvent{App: w.App}, func(*events.WebhookDeliveringEvent) error { webhook = true; return nil })
+		return
+	}
+	if p, wh := send(); !p || !wh {
+		t.Fatalf("with every feature on: push sent %v, webhook sent %v", p, wh)
+	}
+	c.Disabled = map[config.Feature]bool{config.Push: true, config.Bots: true}
+	if p, wh := send(); p || wh {
+		t.Fatalf("with push and bots off: push sent %v, webhook sent %v", p, wh)
 	}
 }
