@@ -41,11 +41,13 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/pocketcampfire/campfire/attachments"
+	"github.com/pocketcampfire/campfire/bots"
 	_ "github.com/pocketcampfire/campfire/collections" // the schema migrations
 	"github.com/pocketcampfire/campfire/commands"
 	"github.com/pocketcampfire/campfire/config"
 	"github.com/pocketcampfire/campfire/events"
 	"github.com/pocketcampfire/campfire/hooks"
+	"github.com/pocketcampfire/campfire/importer"
 	"github.com/pocketcampfire/campfire/jsvm"
 	"github.com/pocketcampfire/campfire/metrics"
 	"github.com/pocketcampfire/campfire/outbox"
@@ -240,6 +242,8 @@ func Register(app core.App) {
 	outbox.Register(app)
 	realtime.Register(app)
 	routes.Register(app)
+	bots.Register(app)
+	bots.SetLegacy(app, bots.Legacy{Bot: importer.ResolveLegacyBot, Room: importer.ResolveLegacyRoom}) // imported Campfire bots
 	pushnotify.Register(app)
 	pwa.Register(app)
 	bindSecurityHeaders(app)
