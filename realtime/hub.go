@@ -36,14 +36,67 @@ func RoomTopic(roomID string) string { return RoomTopicPrefix + roomID }
 func UserTopic(userID string) string { return UserTopicPrefix + userID }
 
 // conn is one SSE connection as the hub knows it.
+//
+// Its queue costs nothing while idle: events wait in a slice that grows only when the client is
+// behind, and the goroutine that hands them to PocketBase's connection loop runs only while there is
+// something to hand over (one at a time per connection, so events keep their order).
 type conn struct {
 	client subscriptions.Client
-	queue  chan subscriptions.Message
-	done   chan struct{}
+
+	qmu      sync.Mutex
+	pending  []subscriptions.Message
+	draining bool
+	closed   bool
 
 	// guarded by Hub.mu
 	userID string
 	topics map[string][]string // bare topic -> the subscription names the client used for it
+}
+
+// push queues a message; it reports false when the client is too far behind.
+func (c *conn) push(msg subscriptions.Message) bool {
+	c.qmu.Lock()
+	if c.closed {
+		c.qmu.Unlock()
+		return true
+	}
+	if len(c.pending) >= QueueSize {
+		c.qmu.Unlock()
+		return false
+	}
+	c.pending = append(c.pending, msg)
+	start := !c.draining
+	c.draining = true
+	c.qmu.Unlock()
+	if start {
+		go c.drain()
+	}
+	return true
+}
+
+func (c *conn) drain() {
+	for {
+		c.qmu.Lock()
+		batch := c.pending
+		c.pending = nil
+		if len(batch) == 0 || c.closed {
+			c.draining = false
+			c.pending = nil
+			c.qmu.Unlock()
+			return
+		}
+		c.qmu.Unlock()
+		for _, msg := range batch {
+			c.client.Send(msg) // returns at once once the client is discarded
+		}
+	}
+}
+
+func (c *conn) close() {
+	c.qmu.Lock()
+	c.closed = true
+	c.pending = nil
+	c.qmu.Unlock()
 }
 
 // Hub indexes live connections by topic and user.
@@ -74,22 +127,12 @@ func HubFor(app core.App) *Hub {
 	}).(*Hub)
 }
 
-// open starts the delivery goroutine of a new connection.
+// open registers a new connection.
 func (h *Hub) open(client subscriptions.Client) *conn {
-	c := &conn{client: client, queue: make(chan subscriptions.Message, QueueSize), done: make(chan struct{}), topics: map[string][]string{}}
+	c := &conn{client: client, topics: map[string][]string{}}
 	h.mu.Lock()
 	h.conns[client.Id()] = c
 	h.mu.Unlock()
-	go func() {
-		for {
-			select {
-			case msg := <-c.queue:
-				client.Send(msg) // returns at once once the client is discarded
-			case <-c.done:
-				return
-			}
-		}
-	}()
 	return c
 }
 
@@ -101,10 +144,10 @@ func (h *Hub) close(clientID string) {
 	if c != nil {
 		delete(h.conns, clientID)
 		h.unindexLocked(c)
-		close(c.done)
 	}
 	h.mu.Unlock()
 	if c != nil {
+		c.close()
 		h.presence.disconnected(clientID, rooms)
 	}
 }
@@ -176,9 +219,7 @@ func (h *Hub) PublishRaw(topic string, data []byte, skipUsers ...string) {
 			continue
 		}
 		for _, name := range c.topics[topic] {
-			select {
-			case c.queue <- subscriptions.Message{Name: name, Data: data}:
-			default:
+			if !c.push(subscriptions.Message{Name: name, Data: data}) {
 				slow = append(slow, c.client)
 			}
 		}
