@@ -38,6 +38,27 @@ test('a sign-in link signs in another device once', async () => {
   await other.context.close()
 })
 
+test('change my password, then my email; I stay signed in here', async () => {
+  await A.page.click(tid('open-profile'))
+  await A.page.fill(tid('profile-old-password'), 'correct-horse-1')
+  await A.page.fill(tid('profile-new-password'), 'battery-staple-9')
+  await A.page.click(tid('profile-password-save'))
+  await A.page.waitForSelector(`${tid('credentials-message')}:has-text("Password changed")`)
+  await A.page.fill(tid('profile-email'), 'ada@lovelace.example')
+  await A.page.fill(tid('profile-email-password'), 'battery-staple-9')
+  await A.page.click(tid('profile-email-save'))
+  await A.page.waitForSelector(`${tid('credentials-message')}:has-text("Email changed")`)
+  await A.page.keyboard.press('Escape')
+  await A.page.reload()
+  await A.page.waitForSelector(tid('room-title'))
+  const r = await apiAs(server.url, null, '/api/collections/users/auth-with-password', {
+    method: 'POST',
+    body: { identity: 'ada@lovelace.example', password: 'battery-staple-9' },
+  })
+  assert.equal(r.status, 200)
+  ada = r.json
+})
+
 test('sign out everywhere revokes every token', async () => {
   const token = ada.token
   const refresh = () => apiAs(server.url, token, '/api/collections/users/auth-refresh', { method: 'POST' })

@@ -77,6 +77,105 @@ function Notifications() {
   )
 }
 
+function Credentials() {
+  const ws = useWorkspace()
+  const [email, setEmail] = useState(ws.me.email ?? (pb.authStore.record as { email?: string } | null)?.email ?? '')
+  const [emailPassword, setEmailPassword] = useState('')
+  const [oldPassword, setOldPassword] = useState('')
+  const [password, setPassword] = useState('')
+  const [message, setMessage] = useState('')
+  const [error, setError] = useState('')
+  const changeEmail = async (e: FormEvent) => {
+    e.preventDefault()
+    setError('')
+    setMessage('')
+    try {
+      const r = await api<{ token: string; record: User }>('/api/campfire/users/me/email', { method: 'POST', body: { email: email.trim(), password: emailPassword } })
+      pb.authStore.save(r.token, r.record as never)
+      setEmailPassword('')
+      setMessage('Email changed. Your other sessions were signed out.')
+    } catch (err) {
+      setError(errorText(err))
+    }
+  }
+  const changePassword = async (e: FormEvent) => {
+    e.preventDefault()
+    setError('')
+    setMessage('')
+    try {
+      await pb.collection('users').update(ws.me.id, { oldPassword, password, passwordConfirm: password })
+      // a password change ends every session, this one too: sign in again with the new one
+      const myEmail = (pb.authStore.record as { email?: string } | null)?.email ?? email
+      await pb.collection('users').authWithPassword(myEmail, password)
+      setOldPassword('')
+      setPassword('')
+      setMessage('Password changed. Your other sessions were signed out.')
+    } catch (err) {
+      setError(errorText(err))
+    }
+  }
+  return (
+    <section className="profile__section">
+      <h3>Email and password</h3>
+      <form className="form profile__form" onSubmit={changeEmail}>
+        <input className="input input--small" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} aria-label="Email" autoComplete="email" data-testid="profile-email" />
+        <input
+          className="input input--small"
+          type="password"
+          required
+          value={emailPassword}
+          onChange={(e) => setEmailPassword(e.target.value)}
+          placeholder="Current password"
+          aria-label="Current password for the email change"
+          autoComplete="current-password"
+          data-testid="profile-email-password"
+        />
+        <button className="button button--small" type="submit" data-testid="profile-email-save">
+          Change email
+        </button>
+      </form>
+      <form className="form profile__form" onSubmit={changePassword}>
+        <input
+          className="input input--small"
+          type="password"
+          required
+          value={oldPassword}
+          onChange={(e) => setOldPassword(e.target.value)}
+          placeholder="Current password"
+          aria-label="Current password"
+          autoComplete="current-password"
+          data-testid="profile-old-password"
+        />
+        <input
+          className="input input--small"
+          type="password"
+          required
+          minLength={8}
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          placeholder="New password"
+          aria-label="New password"
+          autoComplete="new-password"
+          data-testid="profile-new-password"
+        />
+        <button className="button button--small" type="submit" data-testid="profile-password-save">
+          Change password
+        </button>
+      </form>
+      {error && (
+        <p className="form__error" role="alert">
+          {error}
+        </p>
+      )}
+      {message && (
+        <p className="hint" role="status" data-testid="credentials-message">
+          {message}
+        </p>
+      )}
+    </section>
+  )
+}
+
 function OtherDevice() {
   const [link, setLink] = useState<{ url: string; expires?: string } | null>(null)
   const [error, setError] = useState('')
@@ -185,6 +284,7 @@ export function ProfileDialog({ onClose }: { onClose: () => void }) {
           </button>
         </div>
       </form>
+      <Credentials />
       <Notifications />
       <OtherDevice />
       <section className="profile__section">
