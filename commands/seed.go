@@ -57,7 +57,8 @@ rooms, direct rooms, and messages spread over time with mentions and boosts. It 
 the tables in large transactions (search index included, through its triggers), so a million messages
 take a minute or so; hooks, webhooks and pushes do not run for seeded data. On a fresh data dir it
 first sets the account up with an administrator.`,
-		Args: cobra.NoArgs,
+		Args:         cobra.NoArgs,
+		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.Out = cmd.OutOrStdout()
 			if err := app.RunAllMigrations(); err != nil {

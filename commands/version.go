@@ -36,10 +36,11 @@ func BuildVersions() Versions {
 
 func newVersionCommand() *cobra.Command {
 	return &cobra.Command{
-		Use:         "version",
-		Short:       "Prints the versions of Campfire, PocketBase and Go this binary was built from",
-		Args:        cobra.NoArgs,
-		Annotations: map[string]string{NoBootstrap: "true"},
+		Use:          "version",
+		Short:        "Prints the versions of Campfire, PocketBase and Go this binary was built from",
+		Args:         cobra.NoArgs,
+		SilenceUsage: true,
+		Annotations:  map[string]string{NoBootstrap: "true"},
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			v := BuildVersions()
 			_, err := fmt.Fprintf(cmd.OutOrStdout(), "campfire %s (pocketbase %s, %s %s/%s)\n",
@@ -55,10 +56,11 @@ func newHealthcheckCommand() *cobra.Command {
 	var url string
 	var timeout time.Duration
 	cmd := &cobra.Command{
-		Use:         "healthcheck",
-		Short:       "Checks a running server's /api/health (exit code 0 when healthy)",
-		Args:        cobra.NoArgs,
-		Annotations: map[string]string{NoBootstrap: "true"},
+		Use:          "healthcheck",
+		Short:        "Checks a running server's /api/health (exit code 0 when healthy)",
+		Args:         cobra.NoArgs,
+		SilenceUsage: true,
+		Annotations:  map[string]string{NoBootstrap: "true"},
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			client := &http.Client{Timeout: timeout}
 			res, err := client.Get(url)

@@ -186,7 +186,7 @@ func Bind(fs *pflag.FlagSet, devDefault bool) (*Config, error) {
 	str(&c.PublicURL, "publicUrl", "", "the public address of the app, e.g. https://chat.example.com")
 	integer(&c.UploadLimitMB, "uploadLimit", 50, "the largest attachment in MB")
 	var rateLimits bool
-	boolean(&rateLimits, "rateLimits", true, "per-IP rate limits on sign-in and sign-up (default: as set in the dashboard, on for a new install)")
+	boolean(&rateLimits, "rateLimits", true, "per-IP rate limits on sign-in and sign-up, on or off; when not given, as set in the dashboard (on for a new install)")
 	var postLimit string
 	str(&postLimit, "postLimit", "", `messages one user may post per window, e.g. "20/10s", or "off" (default 20/10s)`)
 	var proxy string
