@@ -95,7 +95,13 @@ func TestSIGTERMUnderLoadLosesNothing(t *testing.T) {
 	}
 	// let the load build up (and the outbox queue with it), then stop the server under it
 	for i := 0; i < 300; i++ {
-		<-started
+		select {
+		case <-started:
+		case <-time.After(2 * time.Minute):
+			stop.Store(true)
+			mu.Lock()
+			t.Fatalf("only %d posts acknowledged (answers %v)\n%s", i, statuses, srv.Logs())
+		}
 	}
 	if err := srv.Stop(t); err != nil {
 		t.Errorf("the server exited with %v\n%s", err, srv.Logs())
