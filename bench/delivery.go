@@ -123,6 +123,9 @@ type subscriberSpec struct {
 	prefix  string // client_message_id prefix of the tracked messages
 	catchUp string // the room to catch up on with changes?since= after a disconnect ("" for none)
 	bufSize int
+	// dropAfter > 0: the subscriber closes its connection once after that many tracked events, stays
+	// away for half a second and comes back (a flaky client: it must catch up)
+	dropAfter int
 }
 
 // runSubscriber keeps one subscriber connected until ctx ends; ready is told once it is subscribed
@@ -132,6 +135,7 @@ func (h *harness) runSubscriber(ctx context.Context, hc *http.Client, t *tracker
 	s := t.newSub()
 	defer t.flush(s)
 	first := true
+	seen := 0
 	for ctx.Err() == nil {
 		c, err := dialSSE(ctx, hc, spec.base, spec.bufSize)
 		if err == nil {
@@ -157,6 +161,7 @@ func (h *harness) runSubscriber(ctx context.Context, hc *http.Client, t *tracker
 		} else if spec.catchUp != "" {
 			h.catchUp(a, t, s, spec)
 		}
+		dropped := false
 		for {
 			_, data, err := c.next()
 			if err != nil {
@@ -167,11 +172,21 @@ func (h *harness) runSubscriber(ctx context.Context, hc *http.Client, t *tracker
 				if seq := eventSeq(data); seq > s.maxSeq {
 					s.maxSeq = seq
 				}
+				if seen++; spec.dropAfter > 0 && seen == spec.dropAfter {
+					dropped = true
+					break
+				}
 			}
 		}
 		c.close()
 		if ctx.Err() == nil {
 			t.disconnects.Add(1)
+		}
+		if dropped {
+			select {
+			case <-ctx.Done():
+			case <-time.After(500 * time.Millisecond):
+			}
 		}
 	}
 }
