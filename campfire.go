@@ -49,7 +49,6 @@ import (
 	"github.com/pocketcampfire/campfire/hooks"
 	"github.com/pocketcampfire/campfire/importer"
 	"github.com/pocketcampfire/campfire/jsvm"
-	"github.com/pocketcampfire/campfire/metrics"
 	"github.com/pocketcampfire/campfire/outbox"
 	"github.com/pocketcampfire/campfire/pushnotify"
 	"github.com/pocketcampfire/campfire/pwa"
@@ -113,7 +112,10 @@ func New(opts ...Option) *App {
 	var cfg *config.Config
 	if pbConfig.DBConnect == nil {
 		pbConfig.DBConnect = func(dbPath string) (*dbx.DB, error) {
-			return config.DBConnect(cfg != nil && cfg.Durable, metrics.ObserveDB)(dbPath)
+			// no per-statement hook: dbx renders the full SQL text of every statement for such hooks
+			// (quadratic in its parameters), which the bench profiles showed on the post path;
+			// write transactions are timed by groupcommit instead
+			return config.DBConnect(cfg != nil && cfg.Durable, nil)(dbPath)
 		}
 	}
 	pb := pocketbase.NewWithConfig(pbConfig)

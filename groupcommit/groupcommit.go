@@ -13,12 +13,16 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 )
 
 // MaxBatch bounds how many writes share one transaction.
 const MaxBatch = 64
+
+// Observe, when set, is told about every committed batch (metrics).
+var Observe func(writes int, d time.Duration)
 
 // ErrStopped is returned for writes submitted after Stop.
 var ErrStopped = errors.New("groupcommit: the writer is stopped")
@@ -107,6 +111,12 @@ func (w *Writer) loop() {
 }
 
 func (w *Writer) commit(batch []*job) {
+	start := time.Now()
+	defer func() {
+		if Observe != nil {
+			Observe(len(batch), time.Since(start))
+		}
+	}()
 	txErr := w.app.RunInTransaction(func(tx core.App) error {
 		for _, j := range batch {
 			j.err = runInSavepoint(tx, j.fn)

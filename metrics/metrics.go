@@ -31,6 +31,7 @@ import (
 
 	"github.com/pocketcampfire/campfire/config"
 	"github.com/pocketcampfire/campfire/events"
+	"github.com/pocketcampfire/campfire/groupcommit"
 	"github.com/pocketcampfire/campfire/outbox"
 	"github.com/pocketcampfire/campfire/realtime"
 )
@@ -44,7 +45,7 @@ var (
 	posted       = newCounterVec("campfire_messages_posted_total", "Messages committed.")
 	webhooks     = newCounterVec("campfire_webhook_deliveries_total", "Outgoing webhook attempts by outcome.", "outcome")
 	pushes       = newCounterVec("campfire_push_sends_total", "Web push sends by outcome.", "outcome")
-	dbTimes      = newHistogramVec("campfire_db_statement_duration_seconds", "SQLite statement durations on data.db, by kind (query or exec).", dbBuckets, "kind")
+	dbTimes      = newHistogramVec("campfire_db_write_duration_seconds", "Shared write transactions on data.db (group commits of posts), by kind.", dbBuckets, "kind")
 	started      = time.Now()
 )
 
@@ -71,6 +72,7 @@ func ObserveRequest(method string, code int, d time.Duration, timed bool) {
 // Register serves /metrics and counts requests and posts. /metrics answers 404 while no metrics
 // token is configured, 401 without the right Authorization: Bearer <token>.
 func Register(app core.App) {
+	groupcommit.Observe = func(_ int, d time.Duration) { ObserveDB("group_commit", d) }
 	events.For(app).MessagePosted.BindFunc(func(e *events.MessageEvent) error {
 		MessagePosted()
 		return e.Next()
