@@ -45,7 +45,7 @@ export function RoomSettingsDialog({ room, onClose }: { room: Room; onClose: () 
   const remove = async () => {
     try {
       await api(`/api/campfire/rooms/${encodeURIComponent(room.id)}`, { method: 'DELETE' })
-      await ws.refreshMemberships()
+      ws.forgetRoom(room.id)
       onClose()
       navigate('/', { replace: true })
     } catch (err) {

@@ -23,6 +23,8 @@ export interface Workspace {
   setInvolvement: (roomId: string, involvement: Involvement) => Promise<void>
   markRead: (roomId: string) => void
   upsertRoom: (room: Room) => void
+  /** Drops a room locally at once (I am deleting or leaving it). */
+  forgetRoom: (roomId: string) => void
   sounds: () => Promise<Sound[]>
   isAdmin: boolean
   /** The largest attachment in bytes (0: unknown). */
@@ -161,14 +163,26 @@ export function WorkspaceProvider({ me, children }: { me: User; children: ReactN
     setMemberships((list) => list.map((x) => (x.room === roomId ? { ...x, involvement: m?.involvement ?? involvement } : x)))
   }, [])
 
+  const membershipsRef = useRef(memberships)
+  membershipsRef.current = memberships
   const markRead = useCallback((roomId: string) => {
     // Coalesce bursts of new messages into one request.
     if (readTimer.current[roomId]) return
+    if (!membershipsRef.current.some((m) => m.room === roomId)) return
     setMemberships((list) => list.map((m) => (m.room === roomId && m.unread_at ? { ...m, unread_at: '' } : m)))
     readTimer.current[roomId] = window.setTimeout(() => {
       delete readTimer.current[roomId]
+      // the room may have gone meanwhile (deleted, or I was removed)
+      if (!membershipsRef.current.some((m) => m.room === roomId)) return
       void pb.send(`/api/campfire/rooms/${encodeURIComponent(roomId)}/read`, { method: 'POST' }).catch(() => {})
     }, 150)
+  }, [])
+
+  const forgetRoom = useCallback((roomId: string) => {
+    window.clearTimeout(readTimer.current[roomId])
+    delete readTimer.current[roomId]
+    membershipsRef.current = membershipsRef.current.filter((m) => m.room !== roomId)
+    setMemberships((list) => list.filter((m) => m.room !== roomId))
   }, [])
 
   const sounds = useCallback(() => {
@@ -214,11 +228,12 @@ export function WorkspaceProvider({ me, children }: { me: User; children: ReactN
       setInvolvement,
       markRead,
       upsertRoom,
+      forgetRoom,
       sounds,
       isAdmin: (users.get(me.id) ?? me).role === 'administrator',
       uploadLimit,
     }),
-    [uploadLimit, me, users, account, memberships, connected, openRoomId, roomById, membershipFor, roomName, refreshMemberships, refreshUsers, refreshAccount, setInvolvement, markRead, upsertRoom, sounds],
+    [uploadLimit, me, users, account, memberships, connected, openRoomId, roomById, membershipFor, roomName, refreshMemberships, refreshUsers, refreshAccount, setInvolvement, markRead, upsertRoom, forgetRoom, sounds],
   )
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>
 }
