@@ -67,7 +67,8 @@ test('formatting from the toolbar survives sanitizing', async () => {
   await A.page.keyboard.type('slanted')
   await toggle('italic', false)
   await A.page.keyboard.type(' see docs')
-  // select "docs" (the last four characters before the document's final newline)
+  // select "docs" (the last four characters before the document's final newline), once Trix has it
+  await A.page.waitForFunction(() => document.querySelector('trix-editor').editor.getDocument().toString().endsWith('see docs\n'))
   await A.page.locator(tid('composer-input')).evaluate((el) => {
     const len = el.editor.getDocument().toString().length - 1
     el.editor.setSelectedRange([len - 4, len])
