@@ -22,6 +22,14 @@ test('a sign-in link signs in another device once', async () => {
   await A.page.click(tid('transfer-create'))
   const url = await A.page.inputValue(tid('transfer-link'))
   assert.match(url, /\/session\/transfer\/\S+$/)
+  // the same link as a QR code for a phone camera: a data: image that decoded with a real size
+  const qr = A.page.locator(tid('transfer-qr'))
+  await qr.waitFor()
+  const img = await qr.evaluate((el) => ({ src: el.getAttribute('src'), w: el.naturalWidth, h: el.naturalHeight, complete: el.complete }))
+  assert.match(img.src, /^data:image\/png;base64,/)
+  assert.ok(img.complete && img.w > 0 && img.h > 0, `QR image has a size: ${JSON.stringify({ w: img.w, h: img.h })}`)
+  const box = await qr.boundingBox()
+  assert.ok(box && box.width > 0 && box.height > 0, 'QR code is laid out')
   const path = new URL(url).pathname
   await A.page.keyboard.press('Escape')
 
@@ -36,6 +44,17 @@ test('a sign-in link signs in another device once', async () => {
   await other.page.waitForSelector(`${tid('transfer-error')}:has-text("already used")`)
   await phone.context.close()
   await other.context.close()
+})
+
+test('the invite link has a "Show QR code" toggle', async () => {
+  assert.equal(await A.page.locator(tid('join-qr')).count(), 0)
+  await A.page.click(tid('join-qr-toggle'))
+  const qr = A.page.locator(tid('join-qr'))
+  await qr.waitFor()
+  const w = await qr.evaluate((el) => el.naturalWidth)
+  assert.ok(w > 0, 'join QR image decoded')
+  await A.page.click(tid('join-qr-toggle'))
+  await qr.waitFor({ state: 'detached' })
 })
 
 test('change my password, then my email; I stay signed in here', async () => {

@@ -6,6 +6,7 @@ import type { User } from '../types'
 import { Avatar } from './Avatar'
 import { Dialog } from './Dialog'
 import { signOut } from './Sidebar'
+import { QRCode } from './QRCode'
 
 function Notifications() {
   const [state, setState] = useState<PushState>(() => pushPermission())
@@ -190,7 +191,8 @@ function OtherDevice() {
               Copy
             </button>
           </div>
-          <p className="hint">Open it on the other device within 4 hours. It works once.</p>
+          <QRCode value={link.url} testid="transfer-qr" />
+          <p className="hint">Open it on the other device (or scan the code with its camera) within 4 hours. It works once.</p>
         </>
       ) : (
         <button

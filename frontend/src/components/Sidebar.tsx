@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react'
 import { disablePush } from '../lib/push'
 import { ProfileDialog } from './Profile'
+import { QRToggle } from './QRCode'
 import { Link, navigate } from '../router'
 import { api, errorText, pb, fileURL } from '../pb'
 import { parseDate } from '../lib/time'
@@ -203,6 +204,7 @@ export function Sidebar({ currentRoomId, onClose }: { currentRoomId: string | nu
                 Copied
               </span>
             )}
+            <QRToggle value={joinURL} testid="join-qr" />
           </div>
         )}
       </div>
