@@ -37,6 +37,7 @@ export type Route =
   | { name: 'signin' }
   | { name: 'transfer'; token: string }
   | { name: 'settings'; tab: string }
+  | { name: 'user'; id: string }
   | { name: 'notfound' }
 
 export function matchRoute(path: string, search: URLSearchParams): Route {
@@ -49,6 +50,7 @@ export function matchRoute(path: string, search: URLSearchParams): Route {
   if ((m = /^\/join\/([^/]+)\/?$/.exec(path))) return { name: 'join', code: decodeURIComponent(m[1]) }
   if (path === '/signin') return { name: 'signin' }
   if ((m = /^\/settings(?:\/(account|people|bots))?\/?$/.exec(path))) return { name: 'settings', tab: m[1] ?? 'account' }
+  if ((m = /^\/users\/([^/]+)\/?$/.exec(path))) return { name: 'user', id: decodeURIComponent(m[1]) }
   if ((m = /^\/session\/transfer\/([^/]+)\/?$/.exec(path))) return { name: 'transfer', token: decodeURIComponent(m[1]) }
   return { name: 'notfound' }
 }

@@ -6,6 +6,7 @@ import { Sidebar } from './Sidebar'
 import { RoomView } from './RoomView'
 import { SearchPage } from './SearchPage'
 import { SettingsPage } from './Settings'
+import { UserPage } from './UserPage'
 import { pb } from '../pb'
 import type { Message } from '../types'
 import { IconMenu } from './Icons'
@@ -70,6 +71,9 @@ export function Layout({ route }: { route: Route }) {
       break
     case 'settings':
       main = <SettingsPage tab={route.tab} onMenu={() => setDrawer(true)} />
+      break
+    case 'user':
+      main = <UserPage key={route.id} id={route.id} onMenu={() => setDrawer(true)} />
       break
     case 'search':
       main = <SearchPage key={route.q} q={route.q} onMenu={() => setDrawer(true)} />

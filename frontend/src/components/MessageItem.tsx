@@ -3,7 +3,7 @@ import { isEmojiOnly } from '../lib/emoji'
 import { fullLabel, parseDate, timeLabel } from '../lib/time'
 import type { Pending } from '../lib/timeline'
 import type { Boost, Message, User } from '../types'
-import { navigate } from '../router'
+import { Link, navigate } from '../router'
 import { Avatar } from './Avatar'
 import { AttachmentView, PendingFile, PreviewCard } from './Attachment'
 import { IconLink, IconPencil, IconPlay, IconRetry, IconSmile, IconTrash } from './Icons'
@@ -154,15 +154,21 @@ export const MessageItem = memo(function MessageItem({
             {timeLabel(created)}
           </time>
         ) : (
-          <Avatar user={{ ...creator, collectionId: creator.collectionId ?? author?.collectionId }} size={36} />
+          <Link to={`/users/${creator.id}`} className="message__avatar-link" aria-label={`${creator.name}’s profile`} tabIndex={-1} data-testid="message-avatar">
+            <Avatar user={{ ...creator, collectionId: creator.collectionId ?? author?.collectionId }} size={36} />
+          </Link>
         )}
       </div>
       <div className="message__main">
         {!continued && (
           <header className="message__head">
-            <span className={`message__author ${author?.status === 'deactivated' ? 'message__author--left' : ''}`} data-testid="message-author">
+            <Link
+              to={`/users/${creator.id}`}
+              className={`message__author ${author?.status === 'deactivated' ? 'message__author--left' : ''}`}
+              data-testid="message-author"
+            >
               {creator.name}
-            </span>
+            </Link>
             {author?.role === 'bot' && <span className="tag tag--bot">BOT</span>}
             {author?.status === 'deactivated' && <span className="tag">left</span>}
             <a

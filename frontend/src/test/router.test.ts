@@ -19,6 +19,7 @@ describe('routes', () => {
     expect(m('/rooms/abc/@k3j2h1g0f9a8b7c')).toEqual({ name: 'room', id: 'abc', messageId: 'k3j2h1g0f9a8b7c' })
     expect(m('/settings')).toEqual({ name: 'settings', tab: 'account' })
     expect(m('/settings/bots')).toEqual({ name: 'settings', tab: 'bots' })
+    expect(m('/users/u1b2c3')).toEqual({ name: 'user', id: 'u1b2c3' })
     expect(m('/nope')).toEqual({ name: 'notfound' })
   })
 })
