@@ -263,7 +263,21 @@ export const MessageItem = memo(function MessageItem({
   )
 })
 
-export function PendingItem({ pending, me, continued, onRetry }: { pending: Pending; me: User; continued: boolean; onRetry: (p: Pending) => void }) {
+export function PendingItem({
+  pending,
+  me,
+  continued,
+  onRetry,
+  progress,
+  onCancel,
+}: {
+  pending: Pending
+  me: User
+  continued: boolean
+  onRetry: (p: Pending) => void
+  progress?: number
+  onCancel?: (p: Pending) => void
+}) {
   const created = parseDate(pending.created)
   return (
     <article
@@ -281,7 +295,27 @@ export function PendingItem({ pending, me, continued, onRetry }: { pending: Pend
           </header>
         )}
         {pending.file ? (
-          <PendingFile file={pending.file} />
+          <>
+            <PendingFile file={pending.file} />
+            {pending.status === 'pending' && (
+              <div className="upload-progress">
+                <progress
+                  className="upload-progress__bar"
+                  max={1}
+                  value={progress ?? 0}
+                  aria-label={`Uploading ${pending.file.name}`}
+                  data-testid="upload-progress"
+                  data-progress={Math.round((progress ?? 0) * 100)}
+                />
+                <span className="upload-progress__pct">{Math.round((progress ?? 0) * 100)}%</span>
+                {onCancel && (
+                  <button type="button" className="button button--small" onClick={() => onCancel(pending)} data-testid="upload-cancel">
+                    Cancel
+                  </button>
+                )}
+              </div>
+            )}
+          </>
         ) : (
           <div className="message__body message__body--plain" dir="auto" data-testid="message-body">
             {pending.text ?? ''}
@@ -293,8 +327,13 @@ export function PendingItem({ pending, me, continued, onRetry }: { pending: Pend
             <button type="button" className="button button--small" onClick={() => onRetry(pending)} data-testid="retry">
               <IconRetry /> Retry
             </button>
+            {pending.file && onCancel && (
+              <button type="button" className="button button--small" onClick={() => onCancel(pending)} data-testid="upload-cancel">
+                Cancel
+              </button>
+            )}
           </div>
-        ) : (
+        ) : pending.file ? null : (
           <span className="message__sending" data-testid="pending-indicator">
             Sending…
           </span>

@@ -14,11 +14,13 @@ import {
   emptyTimeline,
   lastOwnEditable,
   setPendingStatus,
+  removePending,
   type Pending,
   type Timeline,
 } from '../lib/timeline'
 import { uuid } from '../lib/uuid'
 import { humanSize, useFileToken } from '../lib/files'
+import { uploadWithProgress } from '../lib/upload'
 import { onConnect, subscribeTopic } from '../store/live'
 import { useWorkspace } from '../store/workspace'
 import type { Boost, ChangesPage, HistoryPage, Involvement, Member, Message, RoomEvent, Sound } from '../types'
@@ -69,6 +71,9 @@ export function RoomView({ roomId, number, onMenu }: { roomId: string; number?: 
   const [notice, setNotice] = useState('')
   const [sounds, setSounds] = useState<Sound[]>([])
   const fileToken = useFileToken()
+  const [progress, setProgress] = useState<Record<string, number>>({})
+  const uploads = useRef(new Map<string, () => void>())
+  const cancelled = useRef(new Set<string>())
   const listRef = useRef<HTMLDivElement>(null)
   const stick = useRef(true)
   const anchor = useRef<{ height: number; top: number } | null>(null)
@@ -144,6 +149,10 @@ export function RoomView({ roomId, number, onMenu }: { roomId: string; number?: 
         case 'message.created':
         case 'message.updated': {
           const msg = { ...ev.message, seq: ev.message.seq ?? ev.seq }
+          if (msg.creator === me.id && msg.client_message_id && cancelled.current.has(msg.client_message_id) && !msg.deleted_at) {
+            // the upload finished on the server just as I cancelled it: take the message back
+            void pb.collection('messages').delete(msg.id).catch(() => {})
+          }
           setT((cur) => applyMessage(cur, msg))
           if (!ws.users.has(msg.creator) && Date.now() - usersRefreshedAt.current > 5000) {
             // someone new (a bot, a new member): learn their role and status
@@ -371,26 +380,51 @@ export function RoomView({ roomId, number, onMenu }: { roomId: string; number?: 
   // --- sending -------------------------------------------------------------------------------
   const post = useCallback(
     async (p: Pending) => {
+      const id = p.client_message_id
       try {
-        let data: FormData | Record<string, unknown>
+        let rec: Message
         if (p.file) {
+          // files go through XHR for upload progress (the SDK has none) and can be cancelled
           const fd = new FormData()
           fd.append('room', roomId)
-          fd.append('client_message_id', p.client_message_id)
+          fd.append('client_message_id', id)
           fd.append('attachment', p.file)
-          data = fd
+          setProgress((cur) => ({ ...cur, [id]: 0 }))
+          const up = uploadWithProgress<Message>('/api/collections/messages/records?expand=creator', fd, (f) =>
+            setProgress((cur) => (id in cur ? { ...cur, [id]: f } : cur)),
+          )
+          uploads.current.set(id, up.abort)
+          try {
+            rec = await up.done
+          } finally {
+            uploads.current.delete(id)
+            setProgress((cur) => {
+              const next = { ...cur }
+              delete next[id]
+              return next
+            })
+          }
         } else {
-          data = { room: roomId, body: p.body, client_message_id: p.client_message_id }
+          const data: Record<string, unknown> = { room: roomId, body: p.body, client_message_id: id }
           if (p.previewURL) data.preview_url = p.previewURL
+          rec = await pb.collection('messages').create<Message>(data, { expand: 'creator' })
         }
-        const rec = await pb.collection('messages').create<Message>(data, { expand: 'creator' })
         setT((cur) => applyMessage(cur, rec))
       } catch (err) {
-        setT((cur) => setPendingStatus(cur, p.client_message_id, 'failed', errorText(err)))
+        if (cancelled.current.has(id)) return
+        setT((cur) => setPendingStatus(cur, id, 'failed', errorText(err)))
       }
     },
     [roomId],
   )
+
+  /** Cancel an upload: abort it and forget the pending message. */
+  const cancelUpload = useCallback((p: Pending) => {
+    const id = p.client_message_id
+    cancelled.current.add(id)
+    uploads.current.get(id)?.()
+    setT((cur) => removePending(cur, id))
+  }, [])
 
   const sendFiles = useCallback(
     (files: File[]) => {
@@ -571,7 +605,17 @@ export function RoomView({ roomId, number, onMenu }: { roomId: string; number?: 
               </div>
             )
           }
-          if (r.type === 'pending') return <PendingItem key={r.key} pending={r.pending} me={me} continued={r.continued} onRetry={retry} />
+          if (r.type === 'pending') return (
+              <PendingItem
+                key={r.key}
+                pending={r.pending}
+                me={me}
+                continued={r.continued}
+                onRetry={retry}
+                progress={progress[r.pending.client_message_id]}
+                onCancel={cancelUpload}
+              />
+            )
           return (
             <MessageItem
               key={r.key}
