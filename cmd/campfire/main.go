@@ -13,6 +13,7 @@ func main() {
 	}
 	app := campfire.New()
 	benchSwitches(app) // benchmark harness only, off unless its environment variables are set
+	e2eSwitches(app)   // browser tests only, off unless CAMPFIRE_E2E_LOOPBACK=1 (e2e.go)
 	if err := app.Start(); err != nil {
 		log.Fatal(err)
 	}
