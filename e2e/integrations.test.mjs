@@ -97,3 +97,17 @@ test('a pasted link becomes a preview card built from the page, stored as text',
   assert.match(text, /How we chat & work together\./, 'markup in the description is reduced to its text')
   assert.equal(await card.locator('b').count(), 0)
 })
+
+test('code blocks are highlighted, and stay text', async () => {
+  const roomId = await B.page.getAttribute(tid('room'), 'data-room-id')
+  const code = 'function add(a, b) {\n  return a + b // "<img src=x onerror=alert(1)>"\n}'
+  const posted = await apiAs(server.url, ada.token, '/api/collections/messages/records', {
+    method: 'POST',
+    body: { room: roomId, body: `<pre>${code.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;')}</pre>` },
+  })
+  assert.equal(posted.status, 200)
+  const pre = messageWithText(B.page, 'function add').locator('pre')
+  await pre.locator('.hljs-keyword').first().waitFor()
+  assert.equal(await pre.innerText(), code, 'the text is unchanged')
+  assert.equal(await pre.locator('img').count(), 0)
+})

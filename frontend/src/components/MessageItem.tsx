@@ -1,4 +1,5 @@
 import { memo, useCallback, useState } from 'react'
+import hljs from 'highlight.js/lib/common'
 import { isEmojiOnly } from '../lib/emoji'
 import { fullLabel, parseDate, timeLabel } from '../lib/time'
 import type { Pending } from '../lib/timeline'
@@ -11,13 +12,18 @@ import { IconLink, IconPencil, IconPlay, IconRetry, IconSmile, IconTrash } from 
 export const QUICK_BOOSTS = ['👍', '❤️', '😂', '🎉', '👀', '🙏', '🔥', '✅']
 
 function Body({ html, meId, className }: { html: string; meId: string; className: string }) {
-  // Post-process the server-sanitized HTML: highlight my mentions, open
-  // external links in a new tab and permalinks in the app.
+  // Post-process the server-sanitized HTML: highlight my mentions and code
+  // blocks, open external links in a new tab and permalinks in the app.
   const ref = useCallback(
     (el: HTMLDivElement | null) => {
       if (!el) return
       for (const span of el.querySelectorAll<HTMLElement>('.mention[data-user-id]')) {
         span.classList.toggle('mention--me', span.dataset.userId === meId)
+      }
+      // highlight.js escapes the text it re-renders, so the block stays text plus token spans
+      for (const pre of el.querySelectorAll<HTMLElement>('pre')) {
+        if (pre.dataset.highlighted) continue
+        if (pre.textContent && pre.textContent.length <= 20_000) hljs.highlightElement(pre)
       }
       for (const a of el.querySelectorAll<HTMLAnchorElement>('a[href]')) {
         let url: URL | null = null
