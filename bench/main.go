@@ -90,6 +90,8 @@ type harness struct {
 	rateNote  string
 	only      map[string]bool
 	rawRate   float64
+	reuse     bool
+	version   string
 	plainRate float64
 }
 
@@ -101,6 +103,7 @@ func main() {
 	prof := flag.String("profile", "", "comma-separated rows to take a 10 s server CPU profile of (post, fanout, connections, search, open, overload)")
 	out := flag.String("out", "", "also write the results (markdown) to this file")
 	only := flag.String("only", "", "comma-separated rows to run (default: all)")
+	reuse := flag.Bool("reuse", false, "with -work: use the data dir an earlier run seeded there (investigations; its rows have changed it)")
 	msgs := flag.Int("messages", 0, "override the number of seeded messages (investigations)")
 	dur := flag.Duration("dur", 0, "override the measuring time of the post, room open and overload rows (investigations)")
 	flag.Parse()
@@ -148,6 +151,7 @@ func main() {
 		h.work, _ = filepath.Abs(*work)
 		_ = os.MkdirAll(h.work, 0o755)
 	}
+	h.reuse = *reuse
 	code := h.run(started)
 	if *out != "" {
 		if err := os.WriteFile(*out, []byte(h.markdown(started)), 0o644); err != nil {
@@ -198,9 +202,16 @@ func (h *harness) run(started time.Time) int {
 	}
 
 	seedDir := filepath.Join(h.work, "seeded")
-	h.logf("seeding %d users, 100 rooms, %d messages with `campfire seed`...", h.cfg.users, h.cfg.messages)
-	if h.seed, err = h.seedData(ctx, seedDir); err != nil {
-		fatal(fmt.Errorf("seed: %w", err))
+	if h.reuse {
+		if h.seed, err = loadSeed(seedDir); err != nil {
+			fatal(fmt.Errorf("-reuse: %w", err))
+		}
+		h.note("the data dir was reused from an earlier run (-reuse): earlier rows have posted into it")
+	} else {
+		h.logf("seeding %d users, 100 rooms, %d messages with `campfire seed`...", h.cfg.users, h.cfg.messages)
+		if h.seed, err = h.seedData(ctx, seedDir); err != nil {
+			fatal(fmt.Errorf("seed: %w", err))
+		}
 	}
 	h.logf("seeded in %s (%s) + %s for the bench rooms; %d messages", h.seed.seedTook.Round(time.Millisecond),
 		h.seed.seedOutput, h.seed.extraTook.Round(time.Millisecond), h.seed.messages)
@@ -282,7 +293,18 @@ func (h *harness) startMain(ctx context.Context) error {
 	}
 	s.pprof = fmt.Sprintf("http://127.0.0.1:%d", pport)
 	h.main = s
-	return h.prepare(s)
+	if err := h.prepare(s); err != nil {
+		return err
+	}
+	if h.version == "" {
+		var st struct {
+			Version string `json:"version"`
+		}
+		if err := (api{base: s.url, hc: h.hc}).json("GET", "/api/campfire/status", "", nil, &st); err == nil {
+			h.version = st.Version
+		}
+	}
+	return nil
 }
 
 // prepare waits for a (re)started Campfire server and switches its rate limits off.
@@ -397,6 +419,7 @@ func (h *harness) markdown(started time.Time) string {
 	fmt.Fprintf(&b, "### Results (%s)\n\n", mode)
 	fmt.Fprintf(&b, "- command: `go run ./bench %s` (`make bench` is `go run ./bench -bin ./campfire`, `make bench-smoke` adds `-smoke`)\n", strings.Join(os.Args[1:], " "))
 	fmt.Fprintf(&b, "- date: %s, took %s\n", started.Format("2006-01-02 15:04 MST"), time.Since(started).Round(time.Second))
+	fmt.Fprintf(&b, "- binary: %s, version %s (from /api/campfire/status)\n", h.bin, h.version)
 	fmt.Fprintf(&b, "- machine: %s\n", machine())
 	fmt.Fprintf(&b, "- load average (1/5/15 min) at the end: %s\n", loadavg())
 	fmt.Fprintf(&b, "- open-file limit (harness and servers): %d\n", h.fdLimit)

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -67,6 +68,54 @@ func (s *seedInfo) token(i int) string {
 
 var rareWords = []string{"zephyr", "quokka", "marzipan", "obsidian", "fjord", "kumquat", "halcyon", "tundra", "saffron", "xylophone"}
 
+// seedFile keeps what the harness knows about a seeded dir, for -reuse.
+const seedFile = "bench-seed.json"
+
+type savedSeed struct {
+	UsersCol, Secret, AdminEmail, Password string
+	Users                                  [][2]string
+	SharedRooms, SearchRooms, PostRooms    []string
+	AuditRooms, RareWords, CommonWords     []string
+	OpenRoom, FanRoom, CrowdRoom           string
+	OverloadRoom, SeedOutput               string
+	Messages                               int64
+}
+
+func (s *seedInfo) save() error {
+	v := savedSeed{UsersCol: s.usersCol, Secret: s.secret, AdminEmail: s.adminEmail, Password: s.password,
+		SharedRooms: s.sharedRooms, SearchRooms: s.searchRooms, PostRooms: s.postRooms, AuditRooms: s.auditRooms,
+		RareWords: s.rareWords, CommonWords: s.commonWords, OpenRoom: s.openRoom, FanRoom: s.fanRoom,
+		CrowdRoom: s.crowdRoom, OverloadRoom: s.overloadRoom, SeedOutput: s.seedOutput, Messages: s.messages}
+	for _, u := range s.users {
+		v.Users = append(v.Users, [2]string{u.id, u.tokenKey})
+	}
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(s.dir, seedFile), data, 0o600)
+}
+
+// loadSeed reads a seeded dir left by an earlier run (-reuse).
+func loadSeed(dir string) (*seedInfo, error) {
+	data, err := os.ReadFile(filepath.Join(dir, seedFile))
+	if err != nil {
+		return nil, err
+	}
+	var v savedSeed
+	if err := json.Unmarshal(data, &v); err != nil {
+		return nil, err
+	}
+	s := &seedInfo{dir: dir, usersCol: v.UsersCol, secret: v.Secret, adminEmail: v.AdminEmail, password: v.Password,
+		sharedRooms: v.SharedRooms, searchRooms: v.SearchRooms, postRooms: v.PostRooms, auditRooms: v.AuditRooms,
+		rareWords: v.RareWords, commonWords: v.CommonWords, openRoom: v.OpenRoom, fanRoom: v.FanRoom,
+		crowdRoom: v.CrowdRoom, overloadRoom: v.OverloadRoom, seedOutput: v.SeedOutput + " (reused)", messages: v.Messages}
+	for _, u := range v.Users {
+		s.users = append(s.users, member{id: u[0], tokenKey: u[1]})
+	}
+	return s, nil
+}
+
 // seedData seeds dir and returns what the rows need.
 func (h *harness) seedData(ctx context.Context, dir string) (*seedInfo, error) {
 	c := h.cfg
@@ -100,6 +149,9 @@ func (h *harness) seedData(ctx context.Context, dir string) (*seedInfo, error) {
 	if err := info.addRareMessages(db); err != nil {
 		return nil, err
 	}
+	if err := info.addOpenRoomBoosts(db); err != nil {
+		return nil, err
+	}
 	if _, err := db.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
 		return nil, err
 	}
@@ -109,7 +161,7 @@ func (h *harness) seedData(ctx context.Context, dir string) (*seedInfo, error) {
 	info.extraTook = time.Since(start)
 	info.commonWords = []string{"deploy", "database", "release", "customer", "deploy database", "search index"}
 	info.rareWords = rareWords
-	return info, nil
+	return info, info.save()
 }
 
 func lastLine(out, prefix string) string {
@@ -329,4 +381,33 @@ func (s *seedInfo) addRareMessages(db *sql.DB) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// addOpenRoomBoosts boosts every third of the newest 40 messages of the room the room-open row opens,
+// so that its page always carries boosts (the seed boosts 1 message in 40 at random).
+func (s *seedInfo) addOpenRoomBoosts(db *sql.DB) error {
+	rows, err := db.Query("SELECT id FROM messages WHERE room = ? AND deleted_at = '' ORDER BY number DESC LIMIT 40", s.openRoom)
+	if err != nil {
+		return err
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	ts := pbTime(time.Now())
+	for i := 0; i < len(ids); i += 3 {
+		for k, content := range []string{"👍", "🎉"}[:1+i%2] {
+			if _, err := db.Exec("INSERT INTO boosts (id, message, booster, content, created) VALUES (?, ?, ?, ?, ?)",
+				newID(), ids[i], s.users[2+k].id, content, ts); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
