@@ -190,7 +190,11 @@ function scanDOM() {
           (tag === 'A' && n === 'rel' && a.value === 'noopener noreferrer nofollow') ||
           (tag === 'A' && n === 'target' && a.value === '_blank') ||
           (tag === 'SPAN' && n === 'class' && /^mention( mention--me)?$/.test(a.value)) ||
-          (tag === 'SPAN' && n === 'data-user-id' && /^[a-z0-9]{15}$/.test(a.value))
+          (tag === 'SPAN' && n === 'data-user-id' && /^[a-z0-9]{15}$/.test(a.value)) ||
+          // the app's own post-processing: highlight.js re-renders code blocks as escaped text in
+          // token spans (MessageItem.tsx), adding these classes and a marker
+          (['PRE', 'CODE', 'SPAN'].includes(tag) && n === 'class' && /^(hljs[\w-]*|language-[\w-]+)( (hljs[\w-]*|language-[\w-]+))*$/.test(a.value)) ||
+          (['PRE', 'CODE'].includes(tag) && n === 'data-highlighted' && a.value === 'yes')
         if (!fine) out.push(`attribute ${n}="${a.value.slice(0, 80)}" on <${tag.toLowerCase()}> in a message body`)
       }
     }
@@ -555,7 +559,7 @@ test('every screen renders the corpus inert', async () => {
   await B.page.locator(tid('search-result')).first().waitFor()
   await check(B, 'Bob: search')
 
-  assert.deepEqual(problems.slice(0, 40), [], `${problems.length} problems`)
+  assert.deepEqual(problems.slice(0, 60), [], `${problems.length} problems`)
 })
 
 test('report', () => {
