@@ -36,7 +36,10 @@ export async function startServer({ env = {} } = {}) {
   const url = `http://127.0.0.1:${port}`
   const proc = spawn(BIN, ['serve', '--dir', joinPath(dir, 'pb_data'), '--http', `127.0.0.1:${port}`], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
+    // every browser context of a test shares 127.0.0.1, so PocketBase's per-IP sign-in limiter (on by
+    // default, 10 per 3 minutes) would count a whole team as one visitor; the limiter itself is tested
+    // from Go (routes/sessions_test.go). A test may turn it back on through env.
+    env: { ...process.env, CAMPFIRE_RATE_LIMITS: 'false', ...env },
   })
   let logs = ''
   proc.stdout.on('data', (d) => (logs += d))
