@@ -276,25 +276,23 @@ func setupUsers(users *core.Collection) error {
 }
 
 // createSearchIndex makes the FTS5 index over messages.plain, keyed by messages.number (never SQLite's
-// implicit rowid, which VACUUM and backups may renumber). The room id is indexed too, as a token, so a
-// search is scoped inside FTS5 (an AND with the caller's rooms) instead of walking every hit of a
-// common word across rooms the caller cannot see. Every row is indexed, so FTS5's integrity
+// implicit rowid, which VACUUM and backups may renumber). Every row is indexed, so FTS5's integrity
 // check holds; a tombstone's plain text is empty, so it matches nothing.
 func createSearchIndex(app core.App) error {
 	_, err := app.DB().NewQuery(`
 		CREATE TABLE IF NOT EXISTS campfire_counters (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL DEFAULT 0);
 		INSERT OR IGNORE INTO campfire_counters (name, value) VALUES ('number', 0), ('seq', 0);
-		CREATE VIRTUAL TABLE messages_fts USING fts5(plain, room, content='messages', content_rowid='number',
+		CREATE VIRTUAL TABLE messages_fts USING fts5(plain, content='messages', content_rowid='number',
 			tokenize='porter unicode61 remove_diacritics 2');
 		CREATE TRIGGER messages_fts_ai AFTER INSERT ON messages BEGIN
-			INSERT INTO messages_fts(rowid, plain, room) VALUES (new.number, new.plain, new.room);
+			INSERT INTO messages_fts(rowid, plain) VALUES (new.number, new.plain);
 		END;
 		CREATE TRIGGER messages_fts_ad AFTER DELETE ON messages BEGIN
-			INSERT INTO messages_fts(messages_fts, rowid, plain, room) VALUES ('delete', old.number, old.plain, old.room);
+			INSERT INTO messages_fts(messages_fts, rowid, plain) VALUES ('delete', old.number, old.plain);
 		END;
-		CREATE TRIGGER messages_fts_au AFTER UPDATE OF plain, number, room ON messages BEGIN
-			INSERT INTO messages_fts(messages_fts, rowid, plain, room) VALUES ('delete', old.number, old.plain, old.room);
-			INSERT INTO messages_fts(rowid, plain, room) VALUES (new.number, new.plain, new.room);
+		CREATE TRIGGER messages_fts_au AFTER UPDATE OF plain, number ON messages BEGIN
+			INSERT INTO messages_fts(messages_fts, rowid, plain) VALUES ('delete', old.number, old.plain);
+			INSERT INTO messages_fts(rowid, plain) VALUES (new.number, new.plain);
 		END;
 	`).Execute()
 	if err != nil {

@@ -69,31 +69,15 @@ func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 // newest first, at most MaxResults, each in the history item shape plus `snippet` (HTML-escaped text
 // with <mark> around the hits).
 func Run(app core.App, userID, input string) ([]*core.Record, error) {
-	terms := BuildQuery(input)
-	if terms == "" {
+	match := BuildQuery(input)
+	if match == "" {
 		return []*core.Record{}, nil
 	}
-	var roomIDs []string
-	err := app.DB().NewQuery(`SELECT room FROM memberships WHERE user = {:user} AND involvement != 'invisible'`).
-		Bind(dbx.Params{"user": userID}).Column(&roomIDs)
-	if err != nil {
-		return nil, fmt.Errorf("search: rooms: %w", err)
-	}
-	if len(roomIDs) == 0 {
-		return []*core.Record{}, nil
-	}
-	// the words must be in the text, and the message in one of the caller's rooms: FTS5 intersects
-	// both doclists itself (ids are [a-z0-9] tokens, quoted like any user word)
-	scope := make([]string, len(roomIDs))
-	for i, id := range roomIDs {
-		scope[i] = `"` + strings.ReplaceAll(id, `"`, `""`) + `"`
-	}
-	match := "plain : (" + terms + ") AND room : (" + strings.Join(scope, " OR ") + ")"
 	rows := []struct {
 		ID      string `db:"id"`
 		Snippet string `db:"snippet"`
 	}{}
-	err = app.DB().NewQuery(`
+	err := app.DB().NewQuery(`
 		SELECT m.id AS id, snippet(messages_fts, 0, {:open}, {:close}, '…', 16) AS snippet
 		FROM messages_fts
 		JOIN messages m ON m.number = messages_fts.rowid
