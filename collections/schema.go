@@ -277,14 +277,18 @@ func setupUsers(users *core.Collection) error {
 
 // createSearchIndex makes the FTS5 index over messages.plain, keyed by messages.number (never SQLite's
 // implicit rowid, which VACUUM and backups may renumber). Every row is indexed, so FTS5's integrity
-// check holds; a tombstone's plain text is empty, so it matches nothing.
+// check holds; a tombstone's plain text is empty, so it matches nothing. While a row sits in
+// campfire_fts_deferred (only ever inside a group commit's transaction), inserts are not indexed one
+// by one: the batch indexes all its messages with one statement before it commits (messages.DeferIndexing).
 func createSearchIndex(app core.App) error {
 	_, err := app.DB().NewQuery(`
 		CREATE TABLE IF NOT EXISTS campfire_counters (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL DEFAULT 0);
 		INSERT OR IGNORE INTO campfire_counters (name, value) VALUES ('number', 0), ('seq', 0);
 		CREATE VIRTUAL TABLE messages_fts USING fts5(plain, content='messages', content_rowid='number',
 			tokenize='porter unicode61 remove_diacritics 2');
-		CREATE TRIGGER messages_fts_ai AFTER INSERT ON messages BEGIN
+		CREATE TABLE IF NOT EXISTS campfire_fts_deferred (id INTEGER PRIMARY KEY CHECK (id = 1));
+		CREATE TRIGGER messages_fts_ai AFTER INSERT ON messages
+		WHEN NOT EXISTS (SELECT 1 FROM campfire_fts_deferred) BEGIN
 			INSERT INTO messages_fts(rowid, plain) VALUES (new.number, new.plain);
 		END;
 		CREATE TRIGGER messages_fts_ad AFTER DELETE ON messages BEGIN
@@ -305,7 +309,7 @@ func down(app core.App) error {
 	if _, err := app.DB().NewQuery(`
 		DROP TRIGGER IF EXISTS messages_fts_ai; DROP TRIGGER IF EXISTS messages_fts_ad;
 		DROP TRIGGER IF EXISTS messages_fts_au; DROP TABLE IF EXISTS messages_fts;
-		DROP TABLE IF EXISTS campfire_counters;`).Execute(); err != nil {
+		DROP TABLE IF EXISTS campfire_counters; DROP TABLE IF EXISTS campfire_fts_deferred;`).Execute(); err != nil {
 		return fmt.Errorf("drop search index: %w", err)
 	}
 	for _, name := range []string{"outbox", "webhook_deliveries", "bans", "searches", "push_subscriptions", "boosts", "messages", "memberships", "rooms", "account"} {

@@ -30,6 +30,13 @@ var ErrStopped = errors.New("groupcommit: the writer is stopped")
 // Write is one unit of work; it must use tx for every read and write.
 type Write func(tx core.App) error
 
+// BatchHooks run around the writes of every batch, inside its transaction, outside any write's
+// savepoint: Begin before the first write, End after the last (an End error fails the whole batch).
+type BatchHooks struct {
+	Begin func(tx core.App) error
+	End   func(tx core.App) error
+}
+
 type job struct {
 	fn   Write
 	err  error
@@ -42,6 +49,7 @@ type Writer struct {
 	jobs chan *job
 
 	mu       sync.RWMutex
+	hooks    []BatchHooks
 	stopped  bool
 	inflight sync.WaitGroup
 	once     sync.Once
@@ -65,6 +73,13 @@ func Do(app core.App, fn Write) error {
 		return fn(app)
 	}
 	return For(app).Do(fn)
+}
+
+// OnBatch adds hooks that run around every batch.
+func (w *Writer) OnBatch(h BatchHooks) {
+	w.mu.Lock()
+	w.hooks = append(w.hooks, h)
+	w.mu.Unlock()
 }
 
 // Do submits one write and waits for its commit.
@@ -117,9 +132,26 @@ func (w *Writer) commit(batch []*job) {
 			Observe(len(batch), time.Since(start))
 		}
 	}()
+	w.mu.RLock()
+	hooks := w.hooks
+	w.mu.RUnlock()
 	txErr := w.app.RunInTransaction(func(tx core.App) error {
+		for _, h := range hooks {
+			if h.Begin != nil {
+				if err := h.Begin(tx); err != nil {
+					return fmt.Errorf("batch begin: %w", err)
+				}
+			}
+		}
 		for _, j := range batch {
 			j.err = runInSavepoint(tx, j.fn)
+		}
+		for _, h := range hooks {
+			if h.End != nil {
+				if err := h.End(tx); err != nil {
+					return fmt.Errorf("batch end: %w", err)
+				}
+			}
 		}
 		return nil
 	})

@@ -31,6 +31,7 @@ type postInfo struct {
 var posted sync.Map
 
 func bindMessages(app core.App) {
+	messages.DeferIndexing(app) // a group commit indexes its messages in one statement
 	// The request layer: who posts, the raw size limit, and idempotent retries.
 	app.OnRecordCreateRequest("messages").BindFunc(func(e *core.RecordRequestEvent) error {
 		if !isSuperuser(e.Auth) {
