@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -21,8 +22,11 @@ import (
 // MaxBatch bounds how many writes share one transaction.
 const MaxBatch = 64
 
-// Observe, when set, is told about every committed batch (metrics).
-var Observe func(writes int, d time.Duration)
+// observer, when set, is told about every committed batch (metrics).
+var observer atomic.Pointer[func(writes int, d time.Duration)]
+
+// SetObserver sets the function told about every committed batch, for every app (metrics).
+func SetObserver(f func(writes int, d time.Duration)) { observer.Store(&f) }
 
 // ErrStopped is returned for writes submitted after Stop.
 var ErrStopped = errors.New("groupcommit: the writer is stopped")
@@ -128,8 +132,8 @@ func (w *Writer) loop() {
 func (w *Writer) commit(batch []*job) {
 	start := time.Now()
 	defer func() {
-		if Observe != nil {
-			Observe(len(batch), time.Since(start))
+		if f := observer.Load(); f != nil && *f != nil {
+			(*f)(len(batch), time.Since(start))
 		}
 	}()
 	w.mu.RLock()

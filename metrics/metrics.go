@@ -72,7 +72,7 @@ func ObserveRequest(method string, code int, d time.Duration, timed bool) {
 // Register serves /metrics and counts requests and posts. /metrics answers 404 while no metrics
 // token is configured, 401 without the right Authorization: Bearer <token>.
 func Register(app core.App) {
-	groupcommit.Observe = func(_ int, d time.Duration) { ObserveDB("group_commit", d) }
+	groupcommit.SetObserver(func(_ int, d time.Duration) { ObserveDB("group_commit", d) })
 	events.For(app).MessagePosted.BindFunc(func(e *events.MessageEvent) error {
 		MessagePosted()
 		return e.Next()

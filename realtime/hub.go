@@ -45,6 +45,7 @@ type conn struct {
 
 	qmu      sync.Mutex
 	pending  []subscriptions.Message
+	inflight int // events the drain goroutine took and has not handed over yet
 	draining bool
 	closed   bool
 
@@ -60,7 +61,7 @@ func (c *conn) push(msg subscriptions.Message) bool {
 		c.qmu.Unlock()
 		return true
 	}
-	if len(c.pending) >= QueueSize {
+	if len(c.pending)+c.inflight >= QueueSize {
 		c.qmu.Unlock()
 		return false
 	}
@@ -79,15 +80,20 @@ func (c *conn) drain() {
 		c.qmu.Lock()
 		batch := c.pending
 		c.pending = nil
+		c.inflight = len(batch)
 		if len(batch) == 0 || c.closed {
 			c.draining = false
 			c.pending = nil
+			c.inflight = 0
 			c.qmu.Unlock()
 			return
 		}
 		c.qmu.Unlock()
-		for _, msg := range batch {
+		for i, msg := range batch {
 			c.client.Send(msg) // returns at once once the client is discarded
+			c.qmu.Lock()
+			c.inflight = len(batch) - i - 1
+			c.qmu.Unlock()
 		}
 	}
 }
