@@ -176,6 +176,21 @@ func (h *Hub) unindexLocked(c *conn) {
 	c.topics = map[string][]string{}
 }
 
+// subscriptionsOf returns a connection's user and indexed topics (a copy).
+func (h *Hub) subscriptionsOf(clientID string) (string, map[string][]string) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	c := h.conns[clientID]
+	if c == nil {
+		return "", map[string][]string{}
+	}
+	out := make(map[string][]string, len(c.topics))
+	for k, v := range c.topics {
+		out[k] = v
+	}
+	return c.userID, out
+}
+
 // setSubscriptions replaces the indexed topics of a connection (PocketBase replaces them too).
 func (h *Hub) setSubscriptions(client subscriptions.Client, userID string, subs map[string][]string) {
 	h.mu.Lock()

@@ -36,14 +36,18 @@ func Register(app core.App) {
 				return e.ForbiddenError("You may not subscribe to these topics.", nil)
 			}
 			e.Subscriptions = allowed
-			if err := e.Next(); err != nil {
-				return err
-			}
 			userID := ""
 			if e.Auth != nil {
 				userID = e.Auth.Id
 			}
+			// index before PocketBase answers: a client that catches up with changes?since= right after
+			// the 204 must not miss an event published in between
+			previousUser, previous := hub.subscriptionsOf(e.Client.Id())
 			hub.setSubscriptions(e.Client, userID, ours)
+			if err := e.Next(); err != nil {
+				hub.setSubscriptions(e.Client, previousUser, previous)
+				return err
+			}
 			return nil
 		},
 	})
