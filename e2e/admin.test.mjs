@@ -1,7 +1,7 @@
 // Administration: account settings, people (roles, deactivate, ban).
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer, launchBrowser, setupTeam, signedIn, send, tid, messageWithText, apiAs } from './helpers.mjs'
+import { startServer, launchBrowser, setupTeam, signedIn, send, tid, messageWithText, apiAs, pngBuffer } from './helpers.mjs'
 
 let server, browser, closeBrowser, A, B, C, ada, bob, carol, roomId
 
@@ -34,12 +34,21 @@ test('members have no settings; the admin renames the account, sets custom CSS a
   await A.page.fill(tid('account-name-input'), 'Acme Chat')
   await A.page.fill(tid('account-css'), ':root { --accent: rgb(1, 2, 3); }')
   await A.page.check(tid('account-restrict'))
+  await A.page.setInputFiles(tid('account-logo'), { name: 'logo.png', mimeType: 'image/png', buffer: pngBuffer(64, 64, [30, 120, 200]) })
   await A.page.click(tid('account-save'))
   await A.page.waitForSelector(tid('account-saved'))
   await A.page.waitForSelector(`${tid('account-name')}:text-is("Acme Chat")`)
 
   await B.page.reload()
   await B.page.waitForSelector(`${tid('account-name')}:text-is("Acme Chat")`)
+  // the member sees the new logo in the sidebar, served as our own file
+  const logo = B.page.locator('.sidebar__logo')
+  await logo.waitFor()
+  assert.match(await logo.getAttribute('src'), /\/api\/files\/.+logo.*\.png/)
+  await B.page.waitForFunction(() => {
+    const img = document.querySelector('.sidebar__logo')
+    return img instanceof HTMLImageElement && img.complete && img.naturalWidth > 0
+  })
   await B.page.waitForFunction(() => getComputedStyle(document.documentElement).getPropertyValue('--accent').trim() === 'rgb(1, 2, 3)')
   assert.equal(await B.page.locator(tid('new-room')).count(), 0)
 })
