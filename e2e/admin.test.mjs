@@ -49,8 +49,31 @@ test('members have no settings; the admin renames the account, sets custom CSS a
     const img = document.querySelector('.sidebar__logo')
     return img instanceof HTMLImageElement && img.complete && img.naturalWidth > 0
   })
+  // and as the tab's favicon
+  await B.page.waitForFunction(() => document.querySelector('link[rel="icon"]')?.getAttribute('href')?.includes('/api/files/'))
   await B.page.waitForFunction(() => getComputedStyle(document.documentElement).getPropertyValue('--accent').trim() === 'rgb(1, 2, 3)')
   assert.equal(await B.page.locator(tid('new-room')).count(), 0)
+})
+
+test('my profile lists my rooms with their involvement, which I can change there', async () => {
+  await A.page.goto('/')
+  await A.page.waitForSelector(tid('room-title'))
+  await A.page.click(tid('open-profile'))
+  const mine = A.page.locator(`${tid('my-room')}[data-room-id="${roomId}"]`)
+  await mine.waitFor()
+  assert.equal(await mine.locator(tid('my-room-involvement')).inputValue(), 'mentions')
+  await mine.locator(tid('my-room-involvement')).selectOption('everything')
+  let saved = ''
+  for (let i = 0; i < 50 && saved !== 'everything'; i++) {
+    const r = await apiAs(server.url, ada.token, `/api/collections/memberships/records?filter=${encodeURIComponent(`room='${roomId}'`)}`)
+    saved = r.json.items[0]?.involvement
+    if (saved !== 'everything') await new Promise((res) => setTimeout(res, 100))
+  }
+  assert.equal(saved, 'everything', 'the involvement change reached the server')
+  // back to the settings screen, where the next test starts
+  await A.page.keyboard.press('Escape')
+  await A.page.click(tid('open-settings'))
+  await A.page.waitForSelector(tid('account-form'))
 })
 
 test('roles, deactivation and bans from the people screen', async () => {

@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react'
 import { api, errorText, pb } from '../pb'
 import { disablePush, enablePush, pushPermission, pushSubscribed, sendTestPush, type PushState } from '../lib/push'
 import { useWorkspace } from '../store/workspace'
-import type { User } from '../types'
+import type { Involvement, User } from '../types'
 import { Avatar } from './Avatar'
 import { Dialog } from './Dialog'
 import { signOut } from './Sidebar'
@@ -216,6 +216,50 @@ function OtherDevice() {
   )
 }
 
+const INVOLVEMENT_LABELS: Record<Involvement, string> = {
+  everything: 'Everything',
+  mentions: 'Mentions only',
+  nothing: 'Nothing',
+  invisible: 'Hidden',
+}
+
+/** My rooms and how much each one tells me (the same setting as a room's bell). */
+function MyRooms() {
+  const ws = useWorkspace()
+  const rows = ws.memberships
+    .filter((m) => m.expand?.room)
+    .map((m) => ({ m, room: m.expand!.room!, name: ws.roomName(m.expand!.room) }))
+    .sort((a, b) => a.name.localeCompare(b.name))
+  return (
+    <section className="profile__section" data-testid="my-rooms">
+      <h3>My rooms</h3>
+      <ul className="my-rooms">
+        {rows.map(({ m, room, name }) => {
+          const choices: Involvement[] = room.kind === 'direct' ? ['everything', 'nothing'] : ['mentions', 'everything', 'nothing', 'invisible']
+          return (
+            <li key={m.id} className="my-rooms__row" data-testid="my-room" data-room-id={room.id}>
+              <span className="my-rooms__name">{name}</span>
+              <select
+                className="input input--small"
+                aria-label={`Notifications for ${name}`}
+                value={m.involvement}
+                onChange={(e) => void ws.setInvolvement(room.id, e.target.value as Involvement)}
+                data-testid="my-room-involvement"
+              >
+                {choices.map((c) => (
+                  <option key={c} value={c}>
+                    {INVOLVEMENT_LABELS[c]}
+                  </option>
+                ))}
+              </select>
+            </li>
+          )
+        })}
+      </ul>
+    </section>
+  )
+}
+
 export function ProfileDialog({ onClose }: { onClose: () => void }) {
   const ws = useWorkspace()
   const [name, setName] = useState(ws.me.name)
@@ -286,6 +330,7 @@ export function ProfileDialog({ onClose }: { onClose: () => void }) {
           </button>
         </div>
       </form>
+      <MyRooms />
       <Credentials />
       <Notifications />
       <OtherDevice />

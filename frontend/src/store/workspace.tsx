@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
-import { api, pb } from '../pb'
+import { api, fileURL, pb } from '../pb'
 import type { Account, Involvement, Membership, Room, Sound, Status, User, UserEvent } from '../types'
 import { setAppBadge } from '../lib/push'
 import { onConnectionChange, onReconnect, startLive, stopLive, subscribeTopic } from './live'
@@ -196,6 +196,19 @@ export function WorkspaceProvider({ me, children }: { me: User; children: ReactN
     }
     return soundsRef.current
   }, [])
+
+  // The account's logo is the favicon (its 32x32 thumbnail); our flame otherwise.
+  useEffect(() => {
+    const link = document.querySelector<HTMLLinkElement>('link[rel="icon"]')
+    if (!link) return
+    if (account?.logo) {
+      link.type = 'image/png'
+      link.href = fileURL(account.collectionId || 'account', account.id, account.logo, '32x32')
+    } else {
+      link.type = 'image/svg+xml'
+      link.href = '/favicon.svg'
+    }
+  }, [account?.logo, account?.collectionId, account?.id])
 
   // Unread count in the tab title.
   useEffect(() => {
