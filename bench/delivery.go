@@ -203,7 +203,14 @@ func (h *harness) catchUp(a api, t *tracker, s *sub, spec subscriberSpec) {
 			HasMore bool  `json:"has_more"`
 		}
 		path := fmt.Sprintf("/api/campfire/rooms/%s/changes?since=%d", spec.catchUp, s.maxSeq)
-		if err := a.json("GET", path, spec.token, nil, &cs); err != nil {
+		var err error
+		for try := 0; try < 10; try++ { // a failed catch-up would lose the gap: try again, as the web app does
+			if err = a.json("GET", path, spec.token, nil, &cs); err == nil {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if err != nil {
 			return
 		}
 		for _, m := range cs.Messages {
