@@ -83,6 +83,7 @@ export function RoomView({ roomId, number, onMenu }: { roomId: string; number?: 
   const membersRef = useRef<Promise<Member[]> | null>(null)
   const catchingUp = useRef<Promise<void> | null>(null)
   const catchUpAgain = useRef(false)
+  const catchUpFailures = useRef(0)
   const usersRefreshedAt = useRef(0)
 
   useEffect(() => {
@@ -135,12 +136,22 @@ export function RoomView({ roomId, number, onMenu }: { roomId: string; number?: 
       } while (catchUpAgain.current)
     }
     catchingUp.current = run()
-      .catch((err) => console.warn('catch-up failed', err))
+      .then(() => {
+        catchUpFailures.current = 0
+      })
+      .catch((err) => {
+        // a failed catch-up leaves a gap: try again soon (backing off), not only at the next reconnect
+        const n = ++catchUpFailures.current
+        console.warn('catch-up failed', err)
+        if (n <= 8) window.setTimeout(() => void catchUpRef.current(), Math.min(30_000, 500 * 2 ** n))
+      })
       .finally(() => {
         catchingUp.current = null
       })
     return catchingUp.current
   }, [roomId])
+  const catchUpRef = useRef(catchUp)
+  catchUpRef.current = catchUp
 
   // --- realtime ----------------------------------------------------------------------------
   const onEvent = useCallback(
