@@ -1,18 +1,11 @@
 package main
 
 import (
-	"crypto/aes"
-	"crypto/cipher"
 	"crypto/ecdh"
-	"crypto/hkdf"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/binary"
 	"encoding/json"
 	"encoding/pem"
-	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -20,6 +13,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+
+	"github.com/pocketcampfire/campfire/push/pushtest"
 )
 
 // pushService is a local web push service on 127.0.0.1 (HTTPS): it decrypts each notification
@@ -123,61 +118,7 @@ func (ps *pushService) total() (n int, bad int) {
 	return n, ps.bad
 }
 
-// decrypt is the user agent side of RFC 8291 (aes128gcm, RFC 8188) for a single record.
+// decrypt is the user agent side of RFC 8291, from package pushtest.
 func (d *device) decrypt(body []byte) ([]byte, error) {
-	if len(body) < 21 {
-		return nil, errors.New("short body")
-	}
-	salt := body[:16]
-	rs := binary.BigEndian.Uint32(body[16:20])
-	idlen := int(body[20])
-	if len(body) < 21+idlen {
-		return nil, errors.New("short key id")
-	}
-	keyID := body[21 : 21+idlen]
-	ct := body[21+idlen:]
-	if rs < 18 || uint32(len(ct)) > rs || len(ct) < 17 {
-		return nil, fmt.Errorf("want one record of at most %d bytes, got %d", rs, len(ct))
-	}
-	asPub, err := ecdh.P256().NewPublicKey(keyID)
-	if err != nil {
-		return nil, err
-	}
-	secret, err := d.priv.ECDH(asPub)
-	if err != nil {
-		return nil, err
-	}
-	info := "WebPush: info\x00" + string(d.priv.PublicKey().Bytes()) + string(asPub.Bytes())
-	ikm, err := hkdf.Key(sha256.New, secret, d.auth, info, 32)
-	if err != nil {
-		return nil, err
-	}
-	cek, err := hkdf.Key(sha256.New, ikm, salt, "Content-Encoding: aes128gcm\x00", 16)
-	if err != nil {
-		return nil, err
-	}
-	nonce, err := hkdf.Key(sha256.New, ikm, salt, "Content-Encoding: nonce\x00", 12)
-	if err != nil {
-		return nil, err
-	}
-	block, err := aes.NewCipher(cek)
-	if err != nil {
-		return nil, err
-	}
-	gcm, err := cipher.NewGCM(block)
-	if err != nil {
-		return nil, err
-	}
-	pt, err := gcm.Open(nil, nonce, ct, nil)
-	if err != nil {
-		return nil, err
-	}
-	i := len(pt) - 1
-	for i >= 0 && pt[i] == 0 {
-		i--
-	}
-	if i < 0 || pt[i] != 0x02 {
-		return nil, errors.New("missing padding delimiter")
-	}
-	return pt[:i], nil
+	return pushtest.Decrypt(d.priv, d.auth, body)
 }

@@ -3,16 +3,12 @@ package push
 import (
 	"bytes"
 	"context"
-	"crypto/aes"
-	"crypto/cipher"
 	"crypto/ecdh"
 	"crypto/ecdsa"
 	"crypto/elliptic"
-	"crypto/hkdf"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,6 +22,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/pocketcampfire/campfire/push/pushtest"
 )
 
 const testSubject = "mailto:push-ops@pocketcampfire.org"
@@ -55,75 +53,9 @@ func newDevice(t testing.TB, endpoint string) device {
 	}}
 }
 
-// decrypt implements the user agent side of RFC 8291 (aes128gcm, RFC 8188)
-// for a single record.
+// decrypt is the user agent side of RFC 8291, from package pushtest.
 func (d device) decrypt(body []byte) ([]byte, error) {
-	// Header: salt(16) | rs(4) | idlen(1) | keyid(idlen) | records.
-	if len(body) < 21 {
-		return nil, errors.New("short body")
-	}
-	salt := body[:16]
-	rs := binary.BigEndian.Uint32(body[16:20])
-	idlen := int(body[20])
-	if len(body) < 21+idlen {
-		return nil, errors.New("short key id")
-	}
-	keyID := body[21 : 21+idlen]
-	ct := body[21+idlen:]
-	if rs < 18 || uint32(len(ct)) > rs {
-		return nil, fmt.Errorf("want one record of at most rs=%d bytes, got %d", rs, len(ct))
-	}
-	if len(ct) < 17 {
-		return nil, errors.New("record too short")
-	}
-
-	// The key id is the application server's ephemeral public key.
-	asPub, err := ecdh.P256().NewPublicKey(keyID)
-	if err != nil {
-		return nil, fmt.Errorf("server key: %w", err)
-	}
-	ecdhSecret, err := d.priv.ECDH(asPub)
-	if err != nil {
-		return nil, err
-	}
-	// RFC 8291 §3.3-3.4: IKM = HKDF(salt=auth_secret, ikm=ecdh_secret,
-	// info="WebPush: info\0" || ua_public || as_public, L=32).
-	keyInfo := "WebPush: info\x00" + string(d.priv.PublicKey().Bytes()) + string(asPub.Bytes())
-	ikm, err := hkdf.Key(sha256.New, ecdhSecret, d.auth, keyInfo, 32)
-	if err != nil {
-		return nil, err
-	}
-	// RFC 8188 §2.2-2.3: CEK and NONCE from HKDF(salt, IKM).
-	cek, err := hkdf.Key(sha256.New, ikm, salt, "Content-Encoding: aes128gcm\x00", 16)
-	if err != nil {
-		return nil, err
-	}
-	nonce, err := hkdf.Key(sha256.New, ikm, salt, "Content-Encoding: nonce\x00", 12)
-	if err != nil {
-		return nil, err
-	}
-	block, err := aes.NewCipher(cek)
-	if err != nil {
-		return nil, err
-	}
-	gcm, err := cipher.NewGCM(block)
-	if err != nil {
-		return nil, err
-	}
-	// Record sequence number 0: the nonce is used as derived.
-	pt, err := gcm.Open(nil, nonce, ct, nil)
-	if err != nil {
-		return nil, fmt.Errorf("open: %w", err)
-	}
-	// Padding: data || delimiter (0x02 for the last record) || 0x00*.
-	i := len(pt) - 1
-	for i >= 0 && pt[i] == 0 {
-		i--
-	}
-	if i < 0 || pt[i] != 0x02 {
-		return nil, errors.New("missing last-record padding delimiter")
-	}
-	return pt[:i], nil
+	return pushtest.Decrypt(d.priv, d.auth, body)
 }
 
 // verifyVAPID checks "vapid t=<JWT>, k=<pub>": k is the sender's public key,

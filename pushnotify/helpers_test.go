@@ -1,18 +1,14 @@
 package pushnotify_test
 
 import (
-	"crypto/aes"
-	"crypto/cipher"
 	"crypto/ecdh"
 	"crypto/ecdsa"
 	"crypto/elliptic"
-	"crypto/hkdf"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/base64"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -32,6 +28,8 @@ import (
 	"github.com/pocketcampfire/campfire/push"
 	"github.com/pocketcampfire/campfire/pushnotify"
 	"github.com/pocketcampfire/campfire/testkit"
+
+	"github.com/pocketcampfire/campfire/push/pushtest"
 )
 
 const testSubject = "mailto:push-ops@pocketcampfire.org"
@@ -66,63 +64,9 @@ func (d *device) body() map[string]any {
 	return map[string]any{"endpoint": d.sub.Endpoint, "keys": map[string]any{"p256dh": d.sub.P256dh, "auth": d.sub.Auth}}
 }
 
-// decrypt implements the user agent side of RFC 8291 (aes128gcm, RFC 8188) for a single record.
+// decrypt is the user agent side of RFC 8291, from package pushtest.
 func (d *device) decrypt(body []byte) ([]byte, error) {
-	if len(body) < 21 {
-		return nil, errors.New("short body")
-	}
-	salt := body[:16]
-	rs := binary.BigEndian.Uint32(body[16:20])
-	idlen := int(body[20])
-	if len(body) < 21+idlen {
-		return nil, errors.New("short key id")
-	}
-	keyID := body[21 : 21+idlen]
-	ct := body[21+idlen:]
-	if rs < 18 || uint32(len(ct)) > rs || len(ct) < 17 {
-		return nil, fmt.Errorf("want one record of at most rs=%d bytes, got %d", rs, len(ct))
-	}
-	asPub, err := ecdh.P256().NewPublicKey(keyID)
-	if err != nil {
-		return nil, fmt.Errorf("server key: %w", err)
-	}
-	ecdhSecret, err := d.priv.ECDH(asPub)
-	if err != nil {
-		return nil, err
-	}
-	keyInfo := "WebPush: info\x00" + string(d.priv.PublicKey().Bytes()) + string(asPub.Bytes())
-	ikm, err := hkdf.Key(sha256.New, ecdhSecret, d.auth, keyInfo, 32)
-	if err != nil {
-		return nil, err
-	}
-	cek, err := hkdf.Key(sha256.New, ikm, salt, "Content-Encoding: aes128gcm\x00", 16)
-	if err != nil {
-		return nil, err
-	}
-	nonce, err := hkdf.Key(sha256.New, ikm, salt, "Content-Encoding: nonce\x00", 12)
-	if err != nil {
-		return nil, err
-	}
-	block, err := aes.NewCipher(cek)
-	if err != nil {
-		return nil, err
-	}
-	gcm, err := cipher.NewGCM(block)
-	if err != nil {
-		return nil, err
-	}
-	pt, err := gcm.Open(nil, nonce, ct, nil)
-	if err != nil {
-		return nil, fmt.Errorf("open: %w", err)
-	}
-	i := len(pt) - 1
-	for i >= 0 && pt[i] == 0 {
-		i--
-	}
-	if i < 0 || pt[i] != 0x02 {
-		return nil, errors.New("missing last-record padding delimiter")
-	}
-	return pt[:i], nil
+	return pushtest.Decrypt(d.priv, d.auth, body)
 }
 
 // checkVAPID verifies "vapid t=<JWT>, k=<pub>": k is wantKey, the JWT is ES256 signed by it, aud is
