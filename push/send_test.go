@@ -4,16 +4,12 @@ import (
 	"bytes"
 	"context"
 	"crypto/ecdh"
-	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -68,66 +64,7 @@ func verifyVAPID(t testing.TB, header string, keys Keys, aud, sub string) {
 }
 
 func checkVAPID(header, wantKey, aud, sub string) error {
-	rest, ok := strings.CutPrefix(header, "vapid t=")
-	if !ok {
-		return fmt.Errorf("authorization %q is not vapid", header)
-	}
-	jwt, k, ok := strings.Cut(rest, ", k=")
-	if !ok {
-		return fmt.Errorf("authorization %q has no k=", header)
-	}
-	if k != wantKey {
-		return fmt.Errorf("k=%q, want %q", k, wantKey)
-	}
-	parts := strings.Split(jwt, ".")
-	if len(parts) != 3 {
-		return fmt.Errorf("JWT has %d parts", len(parts))
-	}
-	var head struct{ Alg, Typ string }
-	if err := decodeJSONPart(parts[0], &head); err != nil || head.Alg != "ES256" {
-		return fmt.Errorf("JWT header %+v %v", head, err)
-	}
-	pubBytes, err := base64.RawURLEncoding.DecodeString(k)
-	if err != nil {
-		return err
-	}
-	pub, err := ecdsa.ParseUncompressedPublicKey(elliptic.P256(), pubBytes)
-	if err != nil {
-		return err
-	}
-	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
-	if err != nil || len(sig) != 64 {
-		return fmt.Errorf("ES256 signature: %v, %d bytes", err, len(sig))
-	}
-	digest := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
-	r, s := new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:])
-	if !ecdsa.Verify(pub, digest[:], r, s) {
-		return errors.New("JWT signature does not verify")
-	}
-	var claims struct {
-		Aud string `json:"aud"`
-		Sub string `json:"sub"`
-		Exp int64  `json:"exp"`
-	}
-	if err := decodeJSONPart(parts[1], &claims); err != nil {
-		return err
-	}
-	if claims.Aud != aud || claims.Sub != sub {
-		return fmt.Errorf("claims aud=%q sub=%q, want %q %q", claims.Aud, claims.Sub, aud, sub)
-	}
-	now := time.Now().Unix()
-	if claims.Exp <= now || claims.Exp > now+24*3600 {
-		return fmt.Errorf("exp %d is not within 24 h", claims.Exp)
-	}
-	return nil
-}
-
-func decodeJSONPart(p string, v any) error {
-	b, err := base64.RawURLEncoding.DecodeString(p)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(b, v)
+	return pushtest.CheckVAPID(header, wantKey, aud, sub)
 }
 
 // allowLocal is the test's CheckEndpoint: plain http, but only to 127.0.0.1.

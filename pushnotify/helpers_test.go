@@ -2,22 +2,16 @@ package pushnotify_test
 
 import (
 	"crypto/ecdh"
-	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -72,50 +66,7 @@ func (d *device) decrypt(body []byte) ([]byte, error) {
 // checkVAPID verifies "vapid t=<JWT>, k=<pub>": k is wantKey, the JWT is ES256 signed by it, aud is
 // the endpoint origin and sub the subject (copied from push/send_test.go).
 func checkVAPID(header, wantKey, aud, sub string) error {
-	rest, ok := strings.CutPrefix(header, "vapid t=")
-	if !ok {
-		return fmt.Errorf("authorization %q is not vapid", header)
-	}
-	jwt, k, ok := strings.Cut(rest, ", k=")
-	if !ok || k != wantKey {
-		return fmt.Errorf("k=%q, want %q", k, wantKey)
-	}
-	parts := strings.Split(jwt, ".")
-	if len(parts) != 3 {
-		return fmt.Errorf("JWT has %d parts", len(parts))
-	}
-	pubBytes, err := base64.RawURLEncoding.DecodeString(k)
-	if err != nil {
-		return err
-	}
-	pub, err := ecdsa.ParseUncompressedPublicKey(elliptic.P256(), pubBytes)
-	if err != nil {
-		return err
-	}
-	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
-	if err != nil || len(sig) != 64 {
-		return fmt.Errorf("ES256 signature: %v, %d bytes", err, len(sig))
-	}
-	digest := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
-	r, s := new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:])
-	if !ecdsa.Verify(pub, digest[:], r, s) {
-		return errors.New("JWT signature does not verify")
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		return err
-	}
-	var claims struct {
-		Aud string `json:"aud"`
-		Sub string `json:"sub"`
-	}
-	if err := json.Unmarshal(raw, &claims); err != nil {
-		return err
-	}
-	if claims.Aud != aud || claims.Sub != sub {
-		return fmt.Errorf("claims aud=%q sub=%q, want %q %q", claims.Aud, claims.Sub, aud, sub)
-	}
-	return nil
+	return pushtest.CheckVAPID(header, wantKey, aud, sub)
 }
 
 // delivery is one decrypted notification the local push service received.

@@ -7,11 +7,18 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/ecdh"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/hkdf"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"math/big"
+	"strings"
+	"time"
 )
 
 // Decrypt opens a single-record aes128gcm push message body for the subscription whose private key is
@@ -83,4 +90,69 @@ func Decrypt(priv *ecdh.PrivateKey, authSecret, body []byte) ([]byte, error) {
 		return nil, errors.New("missing last-record padding delimiter")
 	}
 	return pt[:i], nil
+}
+
+// CheckVAPID verifies a "vapid t=<JWT>, k=<key>" Authorization header: k is wantKey, the JWT is ES256
+// signed by it, aud and sub are as given and it expires within 24 hours.
+func CheckVAPID(header, wantKey, aud, sub string) error {
+	rest, ok := strings.CutPrefix(header, "vapid t=")
+	if !ok {
+		return fmt.Errorf("authorization %q is not vapid", header)
+	}
+	jwt, k, ok := strings.Cut(rest, ", k=")
+	if !ok {
+		return fmt.Errorf("authorization %q has no k=", header)
+	}
+	if k != wantKey {
+		return fmt.Errorf("k=%q, want %q", k, wantKey)
+	}
+	parts := strings.Split(jwt, ".")
+	if len(parts) != 3 {
+		return fmt.Errorf("JWT has %d parts", len(parts))
+	}
+	var head struct{ Alg, Typ string }
+	if err := decodeJSONPart(parts[0], &head); err != nil || head.Alg != "ES256" {
+		return fmt.Errorf("JWT header %+v %v", head, err)
+	}
+	pubBytes, err := base64.RawURLEncoding.DecodeString(k)
+	if err != nil {
+		return err
+	}
+	pub, err := ecdsa.ParseUncompressedPublicKey(elliptic.P256(), pubBytes)
+	if err != nil {
+		return err
+	}
+	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
+	if err != nil || len(sig) != 64 {
+		return fmt.Errorf("ES256 signature: %v, %d bytes", err, len(sig))
+	}
+	digest := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
+	r, s := new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:])
+	if !ecdsa.Verify(pub, digest[:], r, s) {
+		return errors.New("JWT signature does not verify")
+	}
+	var claims struct {
+		Aud string `json:"aud"`
+		Sub string `json:"sub"`
+		Exp int64  `json:"exp"`
+	}
+	if err := decodeJSONPart(parts[1], &claims); err != nil {
+		return err
+	}
+	if claims.Aud != aud || claims.Sub != sub {
+		return fmt.Errorf("claims aud=%q sub=%q, want %q %q", claims.Aud, claims.Sub, aud, sub)
+	}
+	now := time.Now().Unix()
+	if claims.Exp <= now || claims.Exp > now+24*3600 {
+		return fmt.Errorf("exp %d is not within 24 h", claims.Exp)
+	}
+	return nil
+}
+
+func decodeJSONPart(p string, v any) error {
+	b, err := base64.RawURLEncoding.DecodeString(p)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, v)
 }
