@@ -183,6 +183,14 @@ func FindByClientID(app core.App, creatorID, clientID string) (*core.Record, err
 	if creatorID == "" || clientID == "" {
 		return nil, errors.New("find by client id: empty key")
 	}
-	return app.FindFirstRecordByFilter("messages", "creator = {:creator} && client_message_id = {:cmid}",
-		dbx.Params{"creator": creatorID, "cmid": clientID})
+	// a plain indexed lookup (UNIQUE(creator, client_message_id)): it runs before every post, so no
+	// filter parsing
+	msg := &core.Record{}
+	err := app.RecordQuery("messages").
+		AndWhere(dbx.HashExp{"creator": creatorID, "client_message_id": clientID}).
+		Limit(1).One(msg)
+	if err != nil {
+		return nil, err
+	}
+	return msg, nil
 }
