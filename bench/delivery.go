@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -22,12 +23,18 @@ type tracker struct {
 	live         atomic.Int64
 	caughtUp     atomic.Int64
 	disconnects  atomic.Int64
-	split        int // messages below split go to lat[0], the others to lat[1]
+	outOfOrder   atomic.Int64 // live events with a lower seq than one the subscriber saw before
+	split        int          // messages below split go to lat[0], the others to lat[1]
 	lat          [2]latencies
+	seqOf        []atomic.Int64 // the seq a subscriber saw the message with (diagnostics)
+
+	mu      sync.Mutex
+	subsAll []*sub // every subscriber, for the report of what is missing
 }
 
 func newTracker(messages, subs, split int) *tracker {
-	return &tracker{base: time.Now(), subs: subs, sent: make([]atomic.Int64, messages), count: make([]atomic.Int32, messages), acked: make([]atomic.Bool, messages), split: split}
+	return &tracker{base: time.Now(), subs: subs, sent: make([]atomic.Int64, messages), count: make([]atomic.Int32, messages),
+		acked: make([]atomic.Bool, messages), seqOf: make([]atomic.Int64, messages), split: split}
 }
 
 func (t *tracker) now() int64 { return int64(time.Since(t.base)) }
@@ -36,14 +43,61 @@ func (t *tracker) send(idx int) { t.sent[idx].Store(max(1, t.now())) }
 
 // sub is one subscriber's view: which messages it has, its latencies and the highest seq it saw.
 type sub struct {
+	n      int // which subscriber
 	seen   []uint64
 	lat    [2][]time.Duration
 	maxSeq int64
+	log    []string // its connection history, for the report of what is missing
 }
 
-func (t *tracker) newSub() *sub { return &sub{seen: make([]uint64, (len(t.sent)+63)/64)} }
+func (t *tracker) newSub(n int) *sub {
+	s := &sub{n: n, seen: make([]uint64, (len(t.sent)+63)/64)}
+	t.mu.Lock()
+	t.subsAll = append(t.subsAll, s)
+	t.mu.Unlock()
+	return s
+}
 
-func (t *tracker) mark(s *sub, idx int, live bool) {
+// note adds a line to a subscriber's connection history.
+func (t *tracker) note(s *sub, format string, args ...any) {
+	s.log = append(s.log, fmt.Sprintf("%7.3fs ", time.Duration(t.now()).Seconds())+fmt.Sprintf(format, args...))
+}
+
+// missing describes, for up to limit acknowledged messages that did not reach every subscriber,
+// who lacks them and those subscribers' connection histories. Call it after the subscribers ended.
+func (t *tracker) missing(from, to, limit int) string {
+	var b strings.Builder
+	shown := 0
+	logged := map[*sub]bool{}
+	var histories []*sub
+	for i := from; i < to && i < len(t.count); i++ {
+		if !t.acked[i].Load() || int(t.count[i].Load()) >= t.subs {
+			continue
+		}
+		if shown++; shown > limit {
+			break
+		}
+		fmt.Fprintf(&b, "message %d (seq %d, sent at %.3fs) lacks:", i, t.seqOf[i].Load(), time.Duration(t.sent[i].Load()).Seconds())
+		t.mu.Lock()
+		for _, s := range t.subsAll {
+			if s.seen[i/64]&(uint64(1)<<(i%64)) == 0 {
+				fmt.Fprintf(&b, " subscriber %d", s.n)
+				if !logged[s] {
+					logged[s] = true
+					histories = append(histories, s)
+				}
+			}
+		}
+		t.mu.Unlock()
+		b.WriteString("\n")
+	}
+	for _, s := range histories {
+		fmt.Fprintf(&b, "subscriber %d (highest seq %d):\n  %s\n", s.n, s.maxSeq, strings.Join(s.log, "\n  "))
+	}
+	return b.String()
+}
+
+func (t *tracker) mark(s *sub, idx int, seq int64, live bool) {
 	if idx < 0 || idx >= len(t.sent) {
 		return
 	}
@@ -53,6 +107,9 @@ func (t *tracker) mark(s *sub, idx int, live bool) {
 	}
 	s.seen[w] |= b
 	now := t.now()
+	if seq > 0 {
+		t.seqOf[idx].Store(seq)
+	}
 	if live {
 		t.live.Add(1)
 		if sent := t.sent[idx].Load(); sent > 0 {
@@ -130,20 +187,22 @@ type subscriberSpec struct {
 
 // runSubscriber keeps one subscriber connected until ctx ends; ready is told once it is subscribed
 // (nil error) or could not be (the error).
-func (h *harness) runSubscriber(ctx context.Context, hc *http.Client, t *tracker, spec subscriberSpec, ready func(error)) {
+func (h *harness) runSubscriber(ctx context.Context, hc *http.Client, t *tracker, n int, spec subscriberSpec, ready func(error)) {
 	a := api{base: spec.base, hc: h.hc}
-	s := t.newSub()
+	s := t.newSub(n)
 	defer t.flush(s)
 	first := true
 	seen := 0
 	for ctx.Err() == nil {
 		c, err := dialSSE(ctx, hc, spec.base, spec.bufSize)
 		if err == nil {
+			t.note(s, "connected as %s", c.id)
 			if err = subscribe(a, c.id, spec.token, spec.topics); err != nil {
 				c.close()
 			}
 		}
 		if err != nil {
+			t.note(s, "connect or subscribe failed: %v", err)
 			if first {
 				ready(err)
 				return
@@ -155,6 +214,7 @@ func (h *harness) runSubscriber(ctx context.Context, hc *http.Client, t *tracker
 			}
 			continue
 		}
+		t.note(s, "subscribed (highest seq seen %d)", s.maxSeq)
 		if first {
 			first = false
 			ready(nil)
@@ -162,17 +222,31 @@ func (h *harness) runSubscriber(ctx context.Context, hc *http.Client, t *tracker
 			h.catchUp(a, t, s, spec)
 		}
 		dropped := false
+		var firstLive, lastLive int64
 		for {
 			_, data, err := c.next()
 			if err != nil {
+				if ctx.Err() == nil {
+					t.note(s, "connection ended: %v (live seqs %d..%d)", err, firstLive, lastLive)
+				}
 				break
 			}
 			if idx, ok := benchIndex(data, spec.prefix); ok {
-				t.mark(s, idx, true)
-				if seq := eventSeq(data); seq > s.maxSeq {
+				seq := eventSeq(data)
+				if firstLive == 0 {
+					firstLive = seq
+				}
+				if seq < lastLive {
+					t.outOfOrder.Add(1)
+					t.note(s, "live seq %d after %d: out of order", seq, lastLive)
+				}
+				lastLive = seq
+				t.mark(s, idx, seq, true)
+				if seq > s.maxSeq {
 					s.maxSeq = seq
 				}
 				if seen++; spec.dropAfter > 0 && seen == spec.dropAfter {
+					t.note(s, "dropping on purpose (live seqs %d..%d)", firstLive, lastLive)
 					dropped = true
 					break
 				}
@@ -211,12 +285,14 @@ func (h *harness) catchUp(a api, t *tracker, s *sub, spec subscriberSpec) {
 			time.Sleep(100 * time.Millisecond)
 		}
 		if err != nil {
+			t.note(s, "catch-up since %d failed: %v", s.maxSeq, err)
 			return
 		}
+		t.note(s, "caught up since %d: %d messages, seq %d, more %v", s.maxSeq, len(cs.Messages), cs.Seq, cs.HasMore)
 		for _, m := range cs.Messages {
 			var idx int
 			if n, _ := fmt.Sscanf(m.ClientMessageID, spec.prefix+"%d", &idx); n == 1 {
-				t.mark(s, idx, false)
+				t.mark(s, idx, 0, false)
 			}
 		}
 		if cs.Seq > s.maxSeq {
@@ -243,7 +319,7 @@ func (h *harness) connectAll(ctx context.Context, n int, t *tracker, spec func(i
 		go func(i int) {
 			defer wg.Done()
 			once := sync.Once{}
-			h.runSubscriber(ctx, hc, t, spec(i), func(err error) {
+			h.runSubscriber(ctx, hc, t, i, spec(i), func(err error) {
 				once.Do(func() {
 					if err == nil {
 						ok.Add(1)

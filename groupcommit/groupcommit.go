@@ -42,9 +42,10 @@ type BatchHooks struct {
 }
 
 type job struct {
-	fn   Write
-	err  error
-	done chan error
+	fn    Write
+	alone bool // runs in a transaction of its own, without the batch hooks
+	err   error
+	done  chan error
 }
 
 // Writer batches writes for one app.
@@ -79,6 +80,17 @@ func Do(app core.App, fn Write) error {
 	return For(app).Do(fn)
 }
 
+// DoAlone runs fn on the writer in a transaction of its own, in order with the batches before and
+// after it, without the batch hooks. For writes that must not share a batch (an edit changes the
+// search index directly, which a batch's deferred indexing must not see half done) but whose
+// after-commit work must keep the writer's order. Inside a transaction, fn runs in it directly.
+func DoAlone(app core.App, fn Write) error {
+	if app.IsTransactional() {
+		return fn(app)
+	}
+	return For(app).submit(fn, true)
+}
+
 // OnBatch adds hooks that run around every batch.
 func (w *Writer) OnBatch(h BatchHooks) {
 	w.mu.Lock()
@@ -87,7 +99,9 @@ func (w *Writer) OnBatch(h BatchHooks) {
 }
 
 // Do submits one write and waits for its commit.
-func (w *Writer) Do(fn Write) error {
+func (w *Writer) Do(fn Write) error { return w.submit(fn, false) }
+
+func (w *Writer) submit(fn Write, alone bool) error {
 	w.mu.RLock()
 	if w.stopped {
 		w.mu.RUnlock()
@@ -98,7 +112,7 @@ func (w *Writer) Do(fn Write) error {
 	defer w.inflight.Done()
 
 	w.once.Do(func() { go w.loop() })
-	j := &job{fn: fn, done: make(chan error, 1)}
+	j := &job{fn: fn, alone: alone, done: make(chan error, 1)}
 	w.jobs <- j
 	return <-j.done
 }
@@ -115,18 +129,46 @@ func (w *Writer) loop() {
 	defer close(w.loopDone)
 	batch := make([]*job, 0, MaxBatch)
 	for first := range w.jobs {
+		if first.alone {
+			w.commitAlone(first)
+			continue
+		}
 		batch = append(batch[:0], first)
+		var alone *job // a lone write that arrived while filling: it goes right after the batch
 	fill:
 		for len(batch) < MaxBatch {
 			select {
 			case j := <-w.jobs:
+				if j.alone {
+					alone = j
+					break fill
+				}
 				batch = append(batch, j)
 			default:
 				break fill
 			}
 		}
 		w.commit(batch)
+		if alone != nil {
+			w.commitAlone(alone)
+		}
 	}
+}
+
+func (w *Writer) commitAlone(j *job) {
+	start := time.Now()
+	err := w.app.RunInTransaction(func(tx core.App) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("write panicked: %v", r)
+			}
+		}()
+		return j.fn(tx)
+	})
+	if f := observer.Load(); f != nil && *f != nil {
+		(*f)(1, time.Since(start))
+	}
+	j.done <- err
 }
 
 func (w *Writer) commit(batch []*job) {

@@ -104,3 +104,66 @@ func TestStopRefusesNewWrites(t *testing.T) {
 		t.Fatalf("after Stop: %v", err)
 	}
 }
+
+// TestDoAloneSkipsBatchHooksAndKeepsOrder: a lone write gets its own transaction without the batch
+// hooks, and the after-commit callbacks of all writes run on the writer in the order they committed.
+func TestDoAloneSkipsBatchHooksAndKeepsOrder(t *testing.T) {
+	app := newApp(t)
+	w := groupcommit.For(app)
+	var inBatch sync.Map // tx pointer -> true while a batch's hooks are around it
+	w.OnBatch(groupcommit.BatchHooks{
+		Begin: func(tx core.App) error { inBatch.Store(tx.DB(), true); return nil },
+		End:   func(tx core.App) error { inBatch.Delete(tx.DB()); return nil },
+	})
+	var mu sync.Mutex
+	var committed []int // ids in the order their after-commit callbacks ran
+	var wg sync.WaitGroup
+	errs := make(chan error, 200)
+	for i := 1; i <= 200; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			write := func(tx core.App) error {
+				_, batched := inBatch.Load(tx.DB())
+				if alone := i%5 == 0; alone == batched {
+					return fmt.Errorf("write %d: alone=%v but inside a batch=%v", i, alone, batched)
+				}
+				var id int64
+				if err := tx.DB().NewQuery("INSERT INTO gc_test (v) VALUES ({:v}) RETURNING id").Bind(dbx.Params{"v": fmt.Sprint(i)}).Row(&id); err != nil {
+					return err
+				}
+				tx.TxInfo().OnComplete(func(txErr error) error {
+					if txErr == nil {
+						mu.Lock()
+						committed = append(committed, int(id))
+						mu.Unlock()
+					}
+					return nil
+				})
+				return nil
+			}
+			var err error
+			if i%5 == 0 {
+				err = groupcommit.DoAlone(app, write)
+			} else {
+				err = groupcommit.Do(app, write)
+			}
+			if err != nil {
+				errs <- err
+			}
+		}(i)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if len(committed) != 200 {
+		t.Fatalf("%d after-commit callbacks, want 200", len(committed))
+	}
+	for k := 1; k < len(committed); k++ {
+		if committed[k] <= committed[k-1] {
+			t.Fatalf("after-commit callbacks out of commit order: id %d after %d", committed[k], committed[k-1])
+		}
+	}
+}

@@ -1,17 +1,14 @@
 package hooks
 
 import (
-	"sync"
+	"fmt"
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/pocketcampfire/campfire/groupcommit"
 	"github.com/pocketcampfire/campfire/messages"
 	"github.com/pocketcampfire/campfire/realtime"
 )
-
-// boostSeqs carries the seq a boost change gave its message from the transaction to the after-commit
-// hook (boost id -> seq).
-var boostSeqs sync.Map
 
 func bindBoosts(app core.App) {
 	app.OnRecordCreateRequest("boosts").BindFunc(func(e *core.RecordRequestEvent) error {
@@ -27,68 +24,53 @@ func bindBoosts(app core.App) {
 			return err
 		}
 		e.Record.Set("content", content)
-		return withBumpedSeq(e)
+		return withBumpedSeq(e, "boost.created")
 	})
-	app.OnRecordDelete("boosts").BindFunc(withBumpedSeq)
-
-	app.OnRecordAfterCreateSuccess("boosts").BindFunc(func(e *core.RecordEvent) error {
-		publishBoost(e.App, e.Record, "boost.created")
-		return e.Next()
-	})
-	app.OnRecordAfterDeleteSuccess("boosts").BindFunc(func(e *core.RecordEvent) error {
-		publishBoost(e.App, e.Record, "boost.deleted")
-		return e.Next()
+	app.OnRecordDelete("boosts").BindFunc(func(e *core.RecordEvent) error {
+		return withBumpedSeq(e, "boost.deleted")
 	})
 }
 
 // withBumpedSeq saves a boost change and gives its message a new seq in the same transaction, so that
-// catch-up (changes?since=) reports the message with its new boosts.
-func withBumpedSeq(e *core.RecordEvent) error {
-	return e.App.RunInTransaction(func(tx core.App) error {
+// catch-up (changes?since=) reports the message with its new boosts. It commits on the group-commit
+// writer, which hands the event to the hub at commit: events leave in seq order (realtime.Hub.InOrder).
+func withBumpedSeq(e *core.RecordEvent, eventType string) error {
+	return groupcommit.Do(e.App, func(tx core.App) error {
 		original := e.App
 		e.App = tx
 		defer func() { e.App = original }()
 		if err := e.Next(); err != nil {
 			return err
 		}
-		seq, err := messages.BumpSeq(tx, e.Record.GetString("message"))
+		boost := e.Record
+		seq, err := messages.BumpSeq(tx, boost.GetString("message"))
 		if err != nil {
 			return err
 		}
-		id := e.Record.Id
-		boostSeqs.Store(id, seq)
+		var roomID string
+		if err := tx.DB().NewQuery("SELECT room FROM messages WHERE id = {:id}").
+			Bind(map[string]any{"id": boost.GetString("message")}).Row(&roomID); err != nil {
+			return fmt.Errorf("boost event: find room: %w", err)
+		}
+		payload := map[string]any{"id": boost.Id, "message": boost.GetString("message")}
+		if eventType == "boost.created" {
+			name := ""
+			if u, err := tx.FindRecordById("users", boost.GetString("booster")); err == nil {
+				name = u.GetString("name")
+			}
+			payload["content"] = boost.GetString("content")
+			payload["created"] = boost.GetDateTime("created")
+			payload["booster"] = map[string]any{"id": boost.GetString("booster"), "name": name}
+		}
+		hub := realtime.HubFor(tx)
 		tx.TxInfo().OnComplete(func(txErr error) error {
-			if txErr != nil {
-				boostSeqs.Delete(id)
+			if txErr == nil {
+				hub.InOrder(func() {
+					_ = hub.PublishRoom(roomID, map[string]any{"type": eventType, "room": roomID, "seq": seq, "boost": payload})
+				})
 			}
 			return nil
 		})
 		return nil
-	})
-}
-
-func publishBoost(app core.App, boost *core.Record, eventType string) {
-	v, ok := boostSeqs.LoadAndDelete(boost.Id)
-	if !ok {
-		return
-	}
-	var roomID string
-	if err := app.DB().NewQuery("SELECT room FROM messages WHERE id = {:id}").
-		Bind(map[string]any{"id": boost.GetString("message")}).Row(&roomID); err != nil {
-		app.Logger().Error("boost event: find room", "error", err)
-		return
-	}
-	payload := map[string]any{"id": boost.Id, "message": boost.GetString("message")}
-	if eventType == "boost.created" {
-		name := ""
-		if u, err := app.FindRecordById("users", boost.GetString("booster")); err == nil {
-			name = u.GetString("name")
-		}
-		payload["content"] = boost.GetString("content")
-		payload["created"] = boost.GetDateTime("created")
-		payload["booster"] = map[string]any{"id": boost.GetString("booster"), "name": name}
-	}
-	_ = realtime.HubFor(app).PublishRoom(roomID, map[string]any{
-		"type": eventType, "room": roomID, "seq": v.(int64), "boost": payload,
 	})
 }

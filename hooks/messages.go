@@ -1,6 +1,8 @@
 package hooks
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"sync"
 
@@ -20,8 +22,8 @@ import (
 // serverOwnedMessageFields are never taken from a client.
 var serverOwnedMessageFields = []string{"plain", "kind", "sound", "mentions", "number", "seq", "deleted_at"}
 
-// postInfo carries what a post's transaction already knows to its after-commit hook, which then
-// broadcasts without another query (it runs on the group-commit goroutine, so it must be quick).
+// postInfo carries what a post's transaction already knows to its after-commit hook (the Go/JS
+// MessagePosted hooks, on the request's goroutine), so that it needs no query.
 type postInfo struct {
 	room, creator *core.Record
 	marked        []string // users the post marked unread
@@ -85,6 +87,7 @@ func bindMessages(app core.App) {
 		},
 	})
 
+	// the realtime events left at commit, from the writer (afterInsert); the Go/JS hooks run here
 	app.OnRecordAfterCreateSuccess("messages").BindFunc(func(e *core.RecordEvent) error {
 		msg := e.Record
 		v, ok := posted.LoadAndDelete(msg.Id)
@@ -92,18 +95,6 @@ func bindMessages(app core.App) {
 			return e.Next()
 		}
 		info := v.(*postInfo)
-		hub := realtime.HubFor(e.App)
-		item := msg.Clone()
-		messages.DecorateNew(item, info.creator)
-		_ = hub.PublishRoom(info.room.Id, map[string]any{
-			"type": "message.created", "room": info.room.Id, "seq": msg.GetInt64("seq"), "message": item,
-		})
-		if len(info.marked) > 0 {
-			payload := map[string]any{"type": "room.unread", "room": rooms.Summary(info.room)}
-			for _, id := range info.marked {
-				_ = hub.PublishUser(id, payload)
-			}
-		}
 		ev := &events.MessageEvent{App: e.App, Message: msg, Room: info.room, Creator: info.creator}
 		if err := events.For(e.App).MessagePosted.Trigger(ev, func(*events.MessageEvent) error { return nil }); err != nil {
 			e.App.Logger().Error("campfire message hook", "error", err)
@@ -122,6 +113,8 @@ func bindMessages(app core.App) {
 		return e.Next()
 	})
 
+	// An edit or deletion draws a new seq; it commits on the group-commit writer (alone: it changes the
+	// search index directly) and hands its event over at commit, so events leave in seq order.
 	app.OnRecordUpdate("messages").BindFunc(func(e *core.RecordEvent) error {
 		original := e.Record.Original()
 		becameDeleted := messages.IsDeleted(e.Record) && !messages.IsDeleted(original)
@@ -134,32 +127,40 @@ func bindMessages(app core.App) {
 				return err
 			}
 		}
-		seq, err := messages.NextSeq(e.App)
-		if err != nil {
-			return err
-		}
-		e.Record.Set("seq", seq)
-		return e.Next()
+		return groupcommit.DoAlone(e.App, func(tx core.App) error {
+			app := e.App
+			e.App = tx
+			defer func() { e.App = app }()
+			seq, err := messages.NextSeq(tx)
+			if err != nil {
+				return err
+			}
+			e.Record.Set("seq", seq)
+			if err := e.Next(); err != nil {
+				return err
+			}
+			id := e.Record.Id
+			changed.Store(id, becameDeleted)
+			tx.TxInfo().OnComplete(func(txErr error) error {
+				if txErr != nil {
+					changed.Delete(id)
+				}
+				return nil
+			})
+			return publishChange(tx, e.Record)
+		})
 	})
 
 	app.OnRecordAfterUpdateSuccess("messages").BindFunc(func(e *core.RecordEvent) error {
-		msg := e.Record
-		room := msg.GetString("room")
-		hub := realtime.HubFor(e.App)
-		if messages.IsDeleted(msg) {
-			_ = hub.PublishRoom(room, map[string]any{
-				"type": "message.deleted", "room": room, "seq": msg.GetInt64("seq"), "message": map[string]any{"id": msg.Id},
-			})
-			triggerMessage(e.App, events.For(e.App).MessageDeleted, msg)
+		v, ok := changed.LoadAndDelete(e.Record.Id)
+		if !ok {
 			return e.Next()
 		}
-		item := msg.Clone()
-		if err := messages.Decorate(e.App, []*core.Record{item}); err == nil {
-			_ = hub.PublishRoom(room, map[string]any{
-				"type": "message.updated", "room": room, "seq": msg.GetInt64("seq"), "message": item,
-			})
+		h := events.For(e.App).MessageEdited
+		if v.(bool) {
+			h = events.For(e.App).MessageDeleted
 		}
-		triggerMessage(e.App, events.For(e.App).MessageEdited, msg)
+		triggerMessage(e.App, h, e.Record)
 		return e.Next()
 	})
 
@@ -196,6 +197,10 @@ func post(tx core.App, e *core.RecordEvent, room, creator *core.Record) error {
 	return nil
 }
 
+// changed maps message id -> whether the committed change deleted it (else it was an edit), from the
+// transaction to the after-commit hook.
+var changed sync.Map
+
 // abandoned holds ids of messages whose write was rolled back after their INSERT (message id -> true).
 var abandoned sync.Map
 
@@ -218,6 +223,54 @@ func afterInsert(tx core.App, msg, room, creator *core.Record) error {
 	tx.TxInfo().OnComplete(func(txErr error) error {
 		if txErr != nil {
 			posted.Delete(msg.Id)
+			return nil
+		}
+		publishPosted(hub, msg, room, creator, marked)
+		return nil
+	})
+	return nil
+}
+
+// publishPosted hands a committed post's events to the hub. It runs on the writer at commit, in seq
+// order (see realtime.Hub.InOrder), so it copies what the events need and leaves the rest to the hub.
+func publishPosted(hub *realtime.Hub, msg, room, creator *core.Record, marked []string) {
+	item := msg.Clone()
+	roomID, seq := room.Id, msg.GetInt64("seq")
+	var unread map[string]any
+	if len(marked) > 0 {
+		unread = map[string]any{"type": "room.unread", "room": rooms.Summary(room)}
+	}
+	hub.InOrder(func() {
+		messages.DecorateNew(item, creator)
+		_ = hub.PublishRoom(roomID, map[string]any{"type": "message.created", "room": roomID, "seq": seq, "message": item})
+		for _, id := range marked {
+			_ = hub.PublishUser(id, unread)
+		}
+	})
+}
+
+// publishChange prepares an edited or deleted message's event inside its transaction and hands it to
+// the hub at commit.
+func publishChange(tx core.App, msg *core.Record) error {
+	roomID, seq := msg.GetString("room"), msg.GetInt64("seq")
+	var payload map[string]any
+	if messages.IsDeleted(msg) {
+		payload = map[string]any{"type": "message.deleted", "room": roomID, "seq": seq, "message": map[string]any{"id": msg.Id}}
+	} else {
+		item := msg.Clone()
+		if err := messages.Decorate(tx, []*core.Record{item}); err != nil {
+			return err
+		}
+		payload = map[string]any{"type": "message.updated", "room": roomID, "seq": seq, "message": item}
+	}
+	data, err := json.Marshal(payload)
+	if err != nil {
+		return fmt.Errorf("encode %s event: %w", payload["type"], err)
+	}
+	hub := realtime.HubFor(tx)
+	tx.TxInfo().OnComplete(func(txErr error) error {
+		if txErr == nil {
+			hub.InOrder(func() { hub.PublishRaw(realtime.RoomTopic(roomID), data) })
 		}
 		return nil
 	})

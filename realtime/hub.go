@@ -115,7 +115,54 @@ type Hub struct {
 	users  map[string]map[*conn]struct{} // user id -> that user's subscribed conns
 
 	presence *presence
+
+	order ordered
 }
+
+// ordered runs functions one at a time in the order they were handed over, on a goroutine that
+// exists only while there is something to run.
+type ordered struct {
+	mu      sync.Mutex
+	pending []func()
+	running bool
+}
+
+func (o *ordered) add(f func()) {
+	o.mu.Lock()
+	o.pending = append(o.pending, f)
+	start := !o.running
+	o.running = true
+	o.mu.Unlock()
+	if start {
+		go o.run()
+	}
+}
+
+func (o *ordered) run() {
+	for {
+		o.mu.Lock()
+		batch := o.pending
+		o.pending = nil
+		if len(batch) == 0 {
+			o.running = false
+			o.mu.Unlock()
+			return
+		}
+		o.mu.Unlock()
+		for _, f := range batch {
+			f()
+		}
+	}
+}
+
+// InOrder runs publish after every function handed to InOrder before it, off the caller's goroutine.
+//
+// Events that carry a `seq` must reach each client in seq order: a client that drops its connection
+// catches up with `changes?since=<highest seq it saw>`, so a lower seq arriving after a higher one
+// would be lost to it. The writes that draw seqs commit one after another on the group-commit writer
+// (package groupcommit), and each hands its events over from there, at commit, through InOrder; the
+// encoding and queueing then happen here, not on the writer.
+func (h *Hub) InOrder(publish func()) { h.order.add(publish) }
 
 const storeKey = "campfire.realtime"
 
