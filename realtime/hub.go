@@ -4,9 +4,10 @@
 // `campfire/users/{userId}`. Topics are authorized once, at subscribe time (forbidden ones are dropped,
 // a subscribe naming only forbidden topics is refused with 403), and indexed in memory, so a broadcast
 // costs one JSON encoding and one queue push per subscriber: no rule evaluation and no serialization
-// per client, unlike PocketBase's record subscriptions. Each connection has a bounded queue drained by
-// its own goroutine, so events reach a client in order and a slow client never slows the others: when
-// its queue overflows it is disconnected and catches up with `changes?since=` after reconnecting.
+// per client, unlike PocketBase's record subscriptions. Each connection has a bounded queue that its
+// connection loop writes out in bursts, so events reach a client in order and a slow client never
+// slows the others: when its queue overflows it is disconnected and catches up with `changes?since=`
+// after reconnecting.
 package realtime
 
 import (
@@ -37,22 +38,26 @@ func UserTopic(userID string) string { return UserTopicPrefix + userID }
 
 // conn is one SSE connection as the hub knows it.
 //
-// Its queue costs nothing while idle: events wait in a slice that grows only when the client is
-// behind, and the goroutine that hands them to PocketBase's connection loop runs only while there is
-// something to hand over (one at a time per connection, so events keep their order).
+// Its queue costs nothing while idle: events wait in a slice that grows only while the client is
+// behind. Queued events are written by PocketBase's connection loop all at once, with one flush:
+// the queue hands that loop a single wake-up message, and the send hook (writeQueued) writes every
+// event queued by then. One write and flush per burst instead of per event is what lets a busy room
+// reach a thousand clients; the events keep their order.
 type conn struct {
 	client subscriptions.Client
 
-	qmu      sync.Mutex
-	pending  []subscriptions.Message
-	inflight int // events the drain goroutine took and has not handed over yet
-	draining bool
-	closed   bool
+	qmu     sync.Mutex
+	pending []subscriptions.Message
+	woken   bool // a wake-up is on its way to the connection loop, which will take pending
+	closed  bool
 
 	// guarded by Hub.mu
 	userID string
 	topics map[string][]string // bare topic -> the subscription names the client used for it
 }
+
+// wakeName names the wake-up message; writeQueued takes it and writes the queued events instead.
+const wakeName = "campfire/wake"
 
 // push queues a message; it reports false when the client is too far behind.
 func (c *conn) push(msg subscriptions.Message) bool {
@@ -61,41 +66,43 @@ func (c *conn) push(msg subscriptions.Message) bool {
 		c.qmu.Unlock()
 		return true
 	}
-	if len(c.pending)+c.inflight >= QueueSize {
+	if len(c.pending) >= QueueSize {
 		c.qmu.Unlock()
 		return false
 	}
 	c.pending = append(c.pending, msg)
-	start := !c.draining
-	c.draining = true
+	wake := !c.woken
+	c.woken = true
 	c.qmu.Unlock()
-	if start {
-		go c.drain()
+	if wake && !c.tryWake() {
+		go c.client.Send(subscriptions.Message{Name: wakeName}) // the loop is busy writing: wait for it
 	}
 	return true
 }
 
-func (c *conn) drain() {
-	for {
-		c.qmu.Lock()
-		batch := c.pending
-		c.pending = nil
-		c.inflight = len(batch)
-		if len(batch) == 0 || c.closed {
-			c.draining = false
-			c.pending = nil
-			c.inflight = 0
-			c.qmu.Unlock()
-			return
+// tryWake hands the wake-up to a connection loop that is waiting for one, without blocking.
+func (c *conn) tryWake() (ok bool) {
+	defer func() {
+		if recover() != nil { // the channel closed under us: the connection is gone
+			ok = true
 		}
-		c.qmu.Unlock()
-		for i, msg := range batch {
-			c.client.Send(msg) // returns at once once the client is discarded
-			c.qmu.Lock()
-			c.inflight = len(batch) - i - 1
-			c.qmu.Unlock()
-		}
+	}()
+	select {
+	case c.client.Channel() <- subscriptions.Message{Name: wakeName}:
+		return true
+	default:
+		return false
 	}
+}
+
+// take returns every queued event and lets the next push wake the loop again.
+func (c *conn) take() []subscriptions.Message {
+	c.qmu.Lock()
+	defer c.qmu.Unlock()
+	batch := c.pending
+	c.pending = nil
+	c.woken = false
+	return batch
 }
 
 func (c *conn) close() {
@@ -178,6 +185,13 @@ func HubFor(app core.App) *Hub {
 		h.presence = newPresence(h)
 		return h
 	}).(*Hub)
+}
+
+// conn returns the hub's view of a connection (nil when it is not open).
+func (h *Hub) conn(clientID string) *conn {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.conns[clientID]
 }
 
 // open registers a new connection.

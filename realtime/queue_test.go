@@ -8,7 +8,10 @@ import (
 	"github.com/pocketbase/pocketbase/tools/subscriptions"
 )
 
-func TestSlowConnectionQueueIsBoundedAndOrdered(t *testing.T) {
+// TestSlowConnectionQueueIsBoundedOrderedAndCoalesced: a connection whose loop is not reading holds
+// at most QueueSize events; when the loop takes its one wake-up it gets every queued event at once,
+// in order.
+func TestSlowConnectionQueueIsBoundedOrderedAndCoalesced(t *testing.T) {
 	client := subscriptions.NewDefaultClient() // nobody reads its channel yet: a stalled client
 	c := &conn{client: client, topics: map[string][]string{}}
 	for i := 0; i < QueueSize; i++ {
@@ -16,29 +19,41 @@ func TestSlowConnectionQueueIsBoundedAndOrdered(t *testing.T) {
 			t.Fatalf("push %d refused below the bound", i)
 		}
 	}
-	// one message may already be in flight (handed to Send); the bound then refuses the overflow
-	refused := false
-	for i := 0; i < 3; i++ {
-		if !c.push(subscriptions.Message{Name: "t", Data: []byte("overflow")}) {
-			refused = true
-		}
-	}
-	if !refused {
+	if c.push(subscriptions.Message{Name: "t", Data: []byte("overflow")}) {
 		t.Fatal("a stalled connection's queue grew past QueueSize")
 	}
-	// a reader appears: everything queued arrives in order
-	got := 0
-	deadline := time.After(10 * time.Second)
-	for got < QueueSize {
-		select {
-		case msg := <-client.Channel():
-			if string(msg.Data) != fmt.Sprint(got) {
-				t.Fatalf("message %d arrived as %q: out of order", got, msg.Data)
-			}
-			got++
-		case <-deadline:
-			t.Fatalf("only %d of %d delivered", got, QueueSize)
+	// the loop wakes up once and writes the whole queue
+	select {
+	case msg := <-client.Channel():
+		if msg.Name != wakeName {
+			t.Fatalf("the loop got %q, want the wake-up", msg.Name)
 		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no wake-up reached the connection loop")
+	}
+	batch := c.take()
+	if len(batch) != QueueSize {
+		t.Fatalf("one wake-up took %d events, want all %d", len(batch), QueueSize)
+	}
+	for i, msg := range batch {
+		if string(msg.Data) != fmt.Sprint(i) {
+			t.Fatalf("event %d is %q: out of order", i, msg.Data)
+		}
+	}
+	select {
+	case msg := <-client.Channel():
+		t.Fatalf("a second wake-up (%q) for an emptied queue", msg.Name)
+	case <-time.After(50 * time.Millisecond):
+	}
+	// the next event wakes the loop again
+	c.push(subscriptions.Message{Name: "t", Data: []byte("next")})
+	select {
+	case <-client.Channel():
+	case <-time.After(10 * time.Second):
+		t.Fatal("no wake-up after the queue was emptied")
+	}
+	if batch := c.take(); len(batch) != 1 || string(batch[0].Data) != "next" {
+		t.Fatalf("took %v, want the one new event", batch)
 	}
 	c.close()
 	client.Discard()

@@ -2,8 +2,12 @@ package realtime_test
 
 import (
 	"net/http"
+	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/pocketcampfire/campfire/realtime"
 	"github.com/pocketcampfire/campfire/rooms"
@@ -216,5 +220,48 @@ func TestPresenceEvents(t *testing.T) {
 	ev = watcher.WaitFor(t, "presence", wait)
 	if ev.Data["present"] != false {
 		t.Fatalf("hidden tab still present: %v", ev.Data)
+	}
+}
+
+// TestBurstsStillPassEveryEventThroughTheSendHooks: queued events go out in bursts, but every other
+// OnRealtimeMessageSend handler still sees each event, and the internal wake-up never reaches a client.
+func TestBurstsStillPassEveryEventThroughTheSendHooks(t *testing.T) {
+	w := testkit.Setup(t)
+	bob := w.User(t, "Bob")
+	var mu sync.Mutex
+	seen := map[string]int{}
+	w.App.OnRealtimeMessageSend().BindFunc(func(e *core.RealtimeMessageEvent) error {
+		mu.Lock()
+		seen[e.Message.Name]++
+		mu.Unlock()
+		return e.Next()
+	})
+	base := testkit.Serve(t, w.App)
+	s := testkit.Connect(t, base)
+	topic := realtime.RoomTopic(w.AllTalk.Id)
+	if res := s.Subscribe(t, testkit.Token(t, bob), topic); res.Status != http.StatusNoContent {
+		t.Fatalf("subscribe: %d %s", res.Status, res.Body)
+	}
+	const n = 30
+	for i := 0; i < n; i++ {
+		if err := realtime.HubFor(w.App).PublishRoom(w.AllTalk.Id, map[string]any{"type": "test.event", "i": i}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 0; i < n; i++ {
+		ev := s.Next(t, wait)
+		if ev.Name != topic || ev.Data["i"] != float64(i) {
+			t.Fatalf("event %d: %s %v", i, ev.Name, ev.Data)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if seen[topic] != n {
+		t.Errorf("send hooks saw %d of the %d events", seen[topic], n)
+	}
+	for name := range seen {
+		if strings.HasPrefix(name, "campfire/wake") {
+			t.Errorf("a send hook saw the internal wake-up %q", name)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package realtime
 
 import (
+	"net/http"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -19,6 +20,19 @@ func Register(app core.App) {
 			hub.open(e.Client)
 			defer hub.close(e.Client.Id())
 			return e.Next() // blocks for the life of the connection
+		},
+	})
+
+	// the queued events of a connection go out in one burst when its loop takes the wake-up (first, so
+	// that other send hooks see the events themselves, never the wake-up)
+	app.OnRealtimeMessageSend().Bind(&hook.Handler[*core.RealtimeMessageEvent]{
+		Id:       "campfireRealtimeQueued",
+		Priority: -1000,
+		Func: func(e *core.RealtimeMessageEvent) error {
+			if e.Message == nil || e.Message.Name != wakeName {
+				return e.Next()
+			}
+			return hub.writeQueued(e)
 		},
 	})
 
@@ -52,6 +66,44 @@ func Register(app core.App) {
 		},
 	})
 }
+
+// writeQueued writes every event queued for the connection, each through the whole send hook chain
+// (Go and JS OnRealtimeMessageSend handlers still see every event), and flushes once at the end.
+func (h *Hub) writeQueued(e *core.RealtimeMessageEvent) error {
+	c := h.conn(e.Client.Id())
+	if c == nil {
+		return nil
+	}
+	batch := c.take()
+	if len(batch) == 0 {
+		return nil
+	}
+	// the loop of a connection is one goroutine: swapping its writer for the burst is safe
+	real := e.Response
+	e.Response = unflushed{real}
+	defer func() { e.Response = real }()
+	for i := range batch {
+		ev := &core.RealtimeMessageEvent{RequestEvent: e.RequestEvent, Client: e.Client, Message: &batch[i]}
+		if err := e.App.OnRealtimeMessageSend().Trigger(ev, writeSSE); err != nil {
+			return err // the loop ends the connection; the client reconnects and catches up
+		}
+	}
+	e.Response = real
+	return e.Flush()
+}
+
+// writeSSE is PocketBase's own last step of sending a message (its flush is deferred in a burst).
+func writeSSE(e *core.RealtimeMessageEvent) error {
+	if err := e.Message.WriteSSE(e.Response, e.Client.Id()); err != nil {
+		return err
+	}
+	return e.Flush()
+}
+
+// unflushed defers flushes to the end of a burst (http.ResponseController calls FlushError first).
+type unflushed struct{ http.ResponseWriter }
+
+func (unflushed) FlushError() error { return nil }
 
 // authorize keeps the subscriptions the caller may have: PocketBase's own topics pass through (its
 // rules judge them per event), Campfire topics need an active user who is a member of the room or
