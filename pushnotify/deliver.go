@@ -20,6 +20,18 @@ import (
 	"github.com/pocketcampfire/campfire/realtime"
 )
 
+// recipientsQuery finds the room's members with a push subscription. It is driven from
+// push_subscriptions (few rows), not from the room's members (maybe thousands): it runs inside the
+// shared write transaction of every post. CROSS JOIN fixes that order: without statistics SQLite
+// otherwise starts from the room's memberships (its index on room looks selective), which made this
+// query 60% of the writer's time in a 1,000-member room.
+const recipientsQuery = `SELECT DISTINCT m.user AS user, m.involvement AS involvement
+		FROM push_subscriptions s
+		CROSS JOIN memberships m ON m.user = s.user AND m.room = {:room}
+		CROSS JOIN users u ON u.id = m.user
+		WHERE m.user != {:author} AND u.status = 'active' AND m.involvement IN ('mentions', 'everything')
+		ORDER BY m.user`
+
 // Plan is the "push" outbox planner, run inside the post's transaction tx: room members who are not
 // the author, not present (a hidden tab is not present), not invisible, and have "everything", or
 // "mentions" and are mentioned, and have at least one push subscription.
@@ -28,14 +40,7 @@ func Plan(tx core.App, msg, room, creator *core.Record) ([]string, error) {
 		User        string `db:"user"`
 		Involvement string `db:"involvement"`
 	}
-	// driven from push_subscriptions (few rows), not from the room's members (maybe thousands): this
-	// runs inside the shared write transaction of every post
-	err := tx.DB().NewQuery(`SELECT DISTINCT m.user AS user, m.involvement AS involvement
-		FROM push_subscriptions s
-		JOIN memberships m ON m.user = s.user AND m.room = {:room}
-		JOIN users u ON u.id = m.user
-		WHERE m.user != {:author} AND u.status = 'active' AND m.involvement IN ('mentions', 'everything')
-		ORDER BY m.user`).
+	err := tx.DB().NewQuery(recipientsQuery).
 		Bind(dbx.Params{"room": room.Id, "author": creator.Id}).All(&rows)
 	if err != nil {
 		return nil, fmt.Errorf("find push recipients: %w", err)
