@@ -88,8 +88,8 @@ func (h *harness) rowAudit(ctx context.Context) error {
 			room := h.seed.auditRooms[w%4]
 			rnd := rand.New(rand.NewPCG(uint64(w), 7))
 			for k := 0; pctx.Err() == nil; k++ {
-				cmid := fmt.Sprintf("au%02dn%06d", w, k)
-				word := fmt.Sprintf("auditp%02dn%06d", w, k)
+				cmid := fmt.Sprintf("au%s%02dn%06d", h.runTag, w, k)
+				word := fmt.Sprintf("auditp%s%02dn%06d", h.runTag, w, k)
 				body := fmt.Sprintf("Audit %s: %s", word, sampleText)
 				got, ok := postUntilAcked(pctx, a, tok, room, body, cmid, st)
 				if !ok {
@@ -312,7 +312,7 @@ func (h *harness) rowOverload(ctx context.Context) error {
 	acked := map[string]bool{}
 	stop := h.profileDuring("overload", h.main, int(h.cfg.overloadDur/time.Second))
 	ok, lat, _, _ := closedLoop(ctx, n, h.cfg.overloadDur, func(w, i int) (bool, error) {
-		cmid := fmt.Sprintf("ov%03dn%06d", w, i)
+		cmid := fmt.Sprintf("ov%s%03dn%06d", h.runTag, w, i)
 		r, err := a.do("POST", "/api/collections/messages/records", toks[w], postBody(room, fmt.Sprintf("Overload %d: %s", i, sampleText), cmid))
 		if err != nil {
 			st.add(0)

@@ -79,16 +79,23 @@ func (t *tracker) missing(from, to, limit int) string {
 		}
 		fmt.Fprintf(&b, "message %d (seq %d, sent at %.3fs) lacks:", i, t.seqOf[i].Load(), time.Duration(t.sent[i].Load()).Seconds())
 		t.mu.Lock()
+		lacking := 0
 		for _, s := range t.subsAll {
-			if s.seen[i/64]&(uint64(1)<<(i%64)) == 0 {
+			if s.seen[i/64]&(uint64(1)<<(i%64)) != 0 {
+				continue
+			}
+			if lacking++; lacking <= 10 {
 				fmt.Fprintf(&b, " subscriber %d", s.n)
-				if !logged[s] {
+				if !logged[s] && len(histories) < 5 {
 					logged[s] = true
 					histories = append(histories, s)
 				}
 			}
 		}
 		t.mu.Unlock()
+		if lacking > 10 {
+			fmt.Fprintf(&b, " and %d more", lacking-10)
+		}
 		b.WriteString("\n")
 	}
 	for _, s := range histories {

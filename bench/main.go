@@ -22,6 +22,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -72,6 +73,7 @@ type line struct {
 }
 
 type harness struct {
+	runTag    string // a tag of this run in every client_message_id: a reused data dir already holds the last run's
 	bin       string
 	work      string
 	smoke     bool
@@ -108,7 +110,8 @@ func main() {
 	dur := flag.Duration("dur", 0, "override the measuring time of the post, room open and overload rows (investigations)")
 	flag.Parse()
 
-	h := &harness{smoke: *smokeRun, cfg: full, profile: map[string]bool{}, only: map[string]bool{}}
+	h := &harness{smoke: *smokeRun, cfg: full, profile: map[string]bool{}, only: map[string]bool{},
+		runTag: strconv.FormatInt(time.Now().UnixMilli()%(36*36*36*36), 36) + "r"}
 	if h.smoke {
 		h.cfg = smoke
 	}

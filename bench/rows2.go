@@ -27,7 +27,7 @@ func (h *harness) rowPost(ctx context.Context) error {
 	bcpu0 := h.main.cpu()
 	bn, blat, _, err := closedLoop(ctx, nPosters, h.cfg.postDur, func(w, i int) (bool, error) {
 		r, err := a.do("POST", "/api/collections/"+plainCollection+"/records", "",
-			postBody(fmt.Sprintf("room%d", w%4), fmt.Sprintf("Post %d: %s", i, sampleText), fmt.Sprintf("pb%02d%07d", w, i)))
+			postBody(fmt.Sprintf("room%d", w%4), fmt.Sprintf("Post %d: %s", i, sampleText), fmt.Sprintf("pb%s%02d%07d", h.runTag, w, i)))
 		bst.add(r.status)
 		return err == nil && r.status == 200, nil
 	})
@@ -94,7 +94,7 @@ func (h *harness) rowPost(ctx context.Context) error {
 	ccpu0 := h.main.cpu()
 	cn, clat, _, err := closedLoop(ctx, nPosters, h.cfg.postDur, func(w, i int) (bool, error) {
 		r, err := a.do("POST", "/api/collections/messages/records", toks[w],
-			postBody(h.seed.postRooms[w%4], fmt.Sprintf("Post %d from poster %d: %s", i, w, sampleText), fmt.Sprintf("pc%02dx%07d", w, i)))
+			postBody(h.seed.postRooms[w%4], fmt.Sprintf("Post %d from poster %d: %s", i, w, sampleText), fmt.Sprintf("pc%s%02dx%07d", h.runTag, w, i)))
 		cst.add(r.status)
 		if err == nil && r.status == 200 {
 			perRoom[w%4].Add(1)
@@ -195,7 +195,7 @@ func (h *harness) rowFanout(ctx context.Context) error {
 	bt := newTracker(h.cfg.fanBaseMsgs, subs, h.cfg.fanBaseMsgs)
 	var bwg sync.WaitGroup
 	bn, err := h.connectAll(bctx, subs, bt, func(i int) subscriberSpec {
-		return subscriberSpec{base: h.main.url, topics: []string{plainCollection + "/*"}, prefix: "bf", bufSize: 16 << 10}
+		return subscriberSpec{base: h.main.url, topics: []string{plainCollection + "/*"}, prefix: "bf" + h.runTag, bufSize: 16 << 10}
 	}, &bwg)
 	if err != nil || bn < subs {
 		bcancel()
@@ -205,7 +205,7 @@ func (h *harness) rowFanout(ctx context.Context) error {
 	bc0 := h.main.cpu()
 	bst := h.posterUntil(ctx, time.Now().Add(h.cfg.fanDur), bt, nFanPosters, 0, h.cfg.fanBaseMsgs, 0, func(w, idx int) (int, error) {
 		r, err := a.do("POST", "/api/collections/"+plainCollection+"/records", "",
-			postBody("fan", "Fan-out "+sampleText, fmt.Sprintf("bf%07d", idx)))
+			postBody("fan", "Fan-out "+sampleText, fmt.Sprintf("bf%s%07d", h.runTag, idx)))
 		return r.status, err
 	})
 	waitComplete(ctx, bt, 15*time.Second)
@@ -224,7 +224,7 @@ func (h *harness) rowFanout(ctx context.Context) error {
 	room := h.seed.fanRoom
 	cn, err := h.connectAll(cctx, subs, ct, func(i int) subscriberSpec {
 		spec := subscriberSpec{base: h.main.url, token: h.seed.token(fanSubsFrom + i), topics: []string{"campfire/rooms/" + room},
-			prefix: "cf", catchUp: room, bufSize: 16 << 10}
+			prefix: "cf" + h.runTag, catchUp: room, bufSize: 16 << 10}
 		if i%100 == 99 { // 1% of the subscribers drop out once and must catch up
 			spec.dropAfter = 20
 		}
@@ -241,7 +241,7 @@ func (h *harness) rowFanout(ctx context.Context) error {
 	}
 	post := func(w, idx int) (int, error) {
 		r, err := a.do("POST", "/api/collections/messages/records", toks[w],
-			postBody(room, fmt.Sprintf("Fan-out %d: %s", idx, sampleText), fmt.Sprintf("cf%07d", idx)))
+			postBody(room, fmt.Sprintf("Fan-out %d: %s", idx, sampleText), fmt.Sprintf("cf%s%07d", h.runTag, idx)))
 		return r.status, err
 	}
 	stop := h.profileDuring("fanout", h.main, 10)
@@ -337,13 +337,13 @@ func (h *harness) rowConnections(ctx context.Context) error {
 	var bwg sync.WaitGroup
 	t0 := time.Now()
 	bn, berr := h.connectAll(bctx, n, bt, func(i int) subscriberSpec {
-		return subscriberSpec{base: p.url, topics: []string{plainCollection + "/*"}, prefix: "kb", bufSize: 4 << 10}
+		return subscriberSpec{base: p.url, topics: []string{plainCollection + "/*"}, prefix: "kb" + h.runTag, bufSize: 4 << 10}
 	}, &bwg)
 	bConnect := time.Since(t0)
 	time.Sleep(2 * time.Second)
 	bRSS := p.rss()
 	h.poster(ctx, bt, 1, 0, m, 1, func(w, idx int) (int, error) {
-		r, err := pa.do("POST", "/api/collections/"+plainCollection+"/records", "", postBody("crowd", "Crowd "+sampleText, fmt.Sprintf("kb%07d", idx)))
+		r, err := pa.do("POST", "/api/collections/"+plainCollection+"/records", "", postBody("crowd", "Crowd "+sampleText, fmt.Sprintf("kb%s%07d", h.runTag, idx)))
 		return r.status, err
 	})
 	waitComplete(ctx, bt, 10*time.Second)
@@ -372,7 +372,7 @@ func (h *harness) rowConnections(ctx context.Context) error {
 	t0 = time.Now()
 	cn, cerr := h.connectAll(cctx, n, ct, func(i int) subscriberSpec {
 		return subscriberSpec{base: h.main.url, token: h.seed.token(i), topics: []string{"campfire/rooms/" + room, "campfire/users/" + h.seed.users[i].id},
-			prefix: "kc", bufSize: 4 << 10}
+			prefix: "kc" + h.runTag, bufSize: 4 << 10}
 	}, &cwg)
 	cConnect := time.Since(t0)
 	time.Sleep(2 * time.Second)
@@ -380,7 +380,7 @@ func (h *harness) rowConnections(ctx context.Context) error {
 	tok := h.seed.token(1)
 	stop := h.profileDuring("connections", h.main, 10)
 	h.poster(ctx, ct, 1, 0, m, 1, func(w, idx int) (int, error) {
-		r, err := a.do("POST", "/api/collections/messages/records", tok, postBody(room, "Crowd "+sampleText, fmt.Sprintf("kc%07d", idx)))
+		r, err := a.do("POST", "/api/collections/messages/records", tok, postBody(room, "Crowd "+sampleText, fmt.Sprintf("kc%s%07d", h.runTag, idx)))
 		return r.status, err
 	})
 	waitComplete(ctx, ct, 10*time.Second)
