@@ -98,6 +98,8 @@ func TestAccessMatrix(t *testing.T) {
 		// a bot key is not a PocketBase token: on the user API a bot is nobody
 		"bot":             "Bearer " + botKey,
 		"deactivated bot": "Bearer " + oldBotKey,
+		// nothing hands a bot a user token, but one minted in Go code must count for nothing too
+		"bot user token": testkit.Token(t, bot),
 	}
 	botKeys := map[string]string{"bot": botKey, "deactivated bot": oldBotKey}
 
