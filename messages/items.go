@@ -24,34 +24,21 @@ func Decorate(app core.App, msgs []*core.Record) error {
 	if len(msgs) == 0 {
 		return nil
 	}
-	ids := make([]any, 0, len(msgs))
+	ids := make([]string, 0, len(msgs))
 	creatorSet := map[string]bool{}
 	for _, m := range msgs {
 		ids = append(ids, m.Id)
 		creatorSet[m.GetString("creator")] = true
 	}
-
-	type boostRow struct {
-		ID          string `db:"id"`
-		Message     string `db:"message"`
-		Content     string `db:"content"`
-		Booster     string `db:"booster"`
-		BoosterName string `db:"booster_name"`
-		Created     string `db:"created"`
-	}
-	var boosts []boostRow
-	err := app.DB().Select("b.id AS id", "b.message AS message", "b.content AS content", "b.booster AS booster",
-		"COALESCE(u.name, '') AS booster_name", "b.created AS created").
-		From("boosts b").LeftJoin("users u", dbx.NewExp("u.id = b.booster")).
-		Where(dbx.In("b.message", ids...)).OrderBy("b.created ASC", "b.id ASC").All(&boosts)
+	boosts, err := loadBoosts(app, ids)
 	if err != nil {
-		return fmt.Errorf("load boosts: %w", err)
+		return err
 	}
 	byMessage := map[string][]map[string]any{}
 	for _, b := range boosts {
 		byMessage[b.Message] = append(byMessage[b.Message], map[string]any{
 			"id": b.ID, "message": b.Message, "content": b.Content, "created": b.Created,
-			"booster": map[string]any{"id": b.Booster, "name": b.BoosterName},
+			"booster": map[string]any{"id": b.Booster.ID, "name": b.Booster.Name},
 		})
 	}
 
@@ -140,12 +127,7 @@ type Page struct {
 // History pages through a room's live messages by number: before a number (older), after a number
 // (newer), or the newest when both are 0.
 func History(app core.App, roomID string, before, after int64, limit int) (*Page, error) {
-	if limit <= 0 {
-		limit = DefaultPageSize
-	}
-	if limit > MaxPageSize {
-		limit = MaxPageSize
-	}
+	limit = pageLimit(limit)
 	q := app.RecordQuery("messages").
 		AndWhere(dbx.HashExp{"room": roomID}).
 		AndWhere(dbx.NewExp("deleted_at = ''")).
@@ -185,37 +167,62 @@ func History(app core.App, roomID string, before, after int64, limit int) (*Page
 // ChangeSet is everything in a room with a seq above a client's: new or changed messages (with their
 // boosts) and the ids of deleted ones, in seq order.
 type ChangeSet struct {
-	Messages []*core.Record `json:"messages"`
+	Messages []*HistoryItem `json:"messages"`
 	Deleted  []string       `json:"deleted"`
 	Seq      int64          `json:"seq"`
 	HasMore  bool           `json:"has_more"`
 }
 
-// Changes returns a room's changes after since, at most MaxChanges at a time.
+var changesQuery = newStmt(itemSelect + `WHERE m.room = {:room} AND m.seq > {:since}
+	ORDER BY m.seq ASC LIMIT {:limit}`)
+
+// Changes returns a room's changes after since, at most MaxChanges at a time, file URLs unsigned
+// (see SignItems).
 func Changes(app core.App, roomID string, since int64) (*ChangeSet, error) {
-	var rows []*core.Record
-	err := app.RecordQuery("messages").
-		AndWhere(dbx.HashExp{"room": roomID}).
-		AndWhere(dbx.NewExp("seq > {:since}", dbx.Params{"since": since})).
-		OrderBy("seq ASC").Limit(MaxChanges + 1).All(&rows)
+	msgsCol, users, fits, err := itemCollections(app)
+	if err != nil {
+		return nil, err
+	}
+	var rows []*HistoryItem
+	if fits {
+		params := dbx.Params{"room": roomID, "since": since, "limit": MaxChanges + 1}
+		rows, err = loadItems(app, msgsCol, users, changesQuery, params)
+	} else {
+		var recs []*core.Record
+		err = app.RecordQuery("messages").
+			AndWhere(dbx.HashExp{"room": roomID}).
+			AndWhere(dbx.NewExp("seq > {:since}", dbx.Params{"since": since})).
+			OrderBy("seq ASC").Limit(MaxChanges + 1).All(&recs)
+		rows = wrapRecords(recs)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("load changes: %w", err)
 	}
-	cs := &ChangeSet{Messages: []*core.Record{}, Deleted: []string{}, Seq: since, HasMore: len(rows) > MaxChanges}
+	cs := &ChangeSet{Messages: []*HistoryItem{}, Deleted: []string{}, Seq: since, HasMore: len(rows) > MaxChanges}
 	if cs.HasMore {
 		rows = rows[:MaxChanges]
 	}
-	for _, m := range rows {
-		if IsDeleted(m) {
-			cs.Deleted = append(cs.Deleted, m.Id)
+	var live []*core.Record
+	for _, it := range rows {
+		if it.IsDeleted() {
+			cs.Deleted = append(cs.Deleted, it.ID)
 		} else {
-			cs.Messages = append(cs.Messages, m)
+			cs.Messages = append(cs.Messages, it)
+			if it.rec != nil {
+				live = append(live, it.rec)
+			}
 		}
-		if s := m.GetInt64("seq"); s > cs.Seq {
+		if s := it.seq(); s > cs.Seq {
 			cs.Seq = s
 		}
 	}
-	if err := Decorate(app, cs.Messages); err != nil {
+	if fits {
+		err = addBoosts(app, cs.Messages)
+		signItems(app, cs.Messages, func() string { return "" })
+	} else {
+		err = Decorate(app, live)
+	}
+	if err != nil {
 		return nil, err
 	}
 	return cs, nil

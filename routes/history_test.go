@@ -136,3 +136,24 @@ func TestBoostRules(t *testing.T) {
 		t.Errorf("booster deletes: %d", res.Status)
 	}
 }
+
+// History and changes are written by messages' own JSON appender in one write; ?fields= still goes
+// through PocketBase's picker.
+func TestHistoryAnswerIsOneJSONWrite(t *testing.T) {
+	w := testkit.Setup(t)
+	w.Post(t, w.AllTalk, w.Admin, `<b>bold</b> "quoted" é`)
+	base := testkit.Serve(t, w.App)
+	c := testkit.Client{Base: base, Token: testkit.Token(t, w.Admin)}
+	for _, path := range []string{"/messages", "/changes?since=0"} {
+		res := c.Do(t, http.MethodGet, "/api/campfire/rooms/"+w.AllTalk.Id+path, nil)
+		if res.Status != http.StatusOK || res.Header.Get("Content-Type") != "application/json" ||
+			res.Header.Get("Content-Length") != fmt.Sprint(len(res.Body)) {
+			t.Errorf("%s: %d %v", path, res.Status, res.Header)
+		}
+		res.JSON(t)
+	}
+	picked := c.Do(t, http.MethodGet, "/api/campfire/rooms/"+w.AllTalk.Id+"/messages?fields=has_more", nil).JSON(t)
+	if len(picked) != 1 || picked["has_more"] != false {
+		t.Errorf("?fields=has_more: %v", picked)
+	}
+}
