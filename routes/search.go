@@ -1,13 +1,13 @@
 package routes
 
 import (
+	"encoding/json/v2"
 	"net/http"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
-	"github.com/pocketcampfire/campfire/attachments"
 	"github.com/pocketcampfire/campfire/search"
 )
 
@@ -20,15 +20,22 @@ func bindSearch(g *router.RouterGroup[*core.RequestEvent]) {
 		if len(q) > search.MaxQueryLen {
 			return e.BadRequestError("The search is too long.", nil)
 		}
-		items, err := search.Run(e.App, e.Auth.Id, q)
+		res, err := search.Run(e.App, e.Auth, q)
 		if err != nil {
 			return e.BadRequestError("Search failed.", err)
 		}
-		attachments.SignURLs(items, e.Auth)
+		// noted in memory, written in a batch (search.FlushDelay)
 		if err := search.Remember(e.App, e.Auth.Id, q); err != nil {
 			e.App.Logger().Warn("remember search", "error", err)
 		}
-		return e.JSON(http.StatusOK, map[string]any{"items": items})
+		if e.Request.URL.Query().Has("fields") { // PocketBase's field picking works on the value
+			var v any
+			if err := json.Unmarshal(res.JSON, &v); err != nil {
+				return e.InternalServerError("Search failed.", err)
+			}
+			return e.JSON(http.StatusOK, v)
+		}
+		return e.Blob(http.StatusOK, "application/json", res.JSON)
 	})
 
 	g.DELETE("/searches", func(e *core.RequestEvent) error {
