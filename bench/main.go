@@ -343,7 +343,7 @@ func (h *harness) profileDuring(row string, s *server, seconds int) func() {
 	done := make(chan struct{})
 	go func() { // and the server's goroutines and heap halfway through
 		time.Sleep(time.Duration(seconds) * time.Second / 2)
-		for name, path := range map[string]string{"goroutines.txt": "/debug/pprof/goroutine?debug=1", "heap.pprof": "/debug/pprof/heap"} {
+		for name, path := range map[string]string{"goroutines.txt": "/debug/pprof/goroutine?debug=1", "heap.pprof": "/debug/pprof/heap", "heap.txt": "/debug/pprof/heap?debug=1"} {
 			res, err := http.Get(s.pprof + path)
 			if err != nil {
 				return

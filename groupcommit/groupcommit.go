@@ -31,6 +31,14 @@ func SetObserver(f func(writes int, d time.Duration)) { observer.Store(&f) }
 // ErrStopped is returned for writes submitted after Stop.
 var ErrStopped = errors.New("groupcommit: the writer is stopped")
 
+// MaxPending bounds the writes waiting for the writer (four full batches, the size of its queue). Past
+// it a write is refused at once with ErrBusy instead of queueing: under overload, callers get a quick
+// "try again" (503 with Retry-After) rather than answers that take ever longer.
+var MaxPending int64 = 4 * MaxBatch
+
+// ErrBusy is returned for writes refused because MaxPending writes are already waiting.
+var ErrBusy = errors.New("groupcommit: too many writes waiting")
+
 // Write is one unit of work; it must use tx for every read and write.
 type Write func(tx core.App) error
 
@@ -52,6 +60,8 @@ type job struct {
 type Writer struct {
 	app  core.App
 	jobs chan *job
+
+	pending atomic.Int64 // writes submitted and not yet answered
 
 	mu       sync.RWMutex
 	hooks    []BatchHooks
@@ -107,6 +117,12 @@ func (w *Writer) submit(fn Write, alone bool) error {
 		w.mu.RUnlock()
 		return ErrStopped
 	}
+	if w.pending.Add(1) > MaxPending {
+		w.pending.Add(-1)
+		w.mu.RUnlock()
+		return ErrBusy
+	}
+	defer w.pending.Add(-1)
 	w.inflight.Add(1)
 	w.mu.RUnlock()
 	defer w.inflight.Done()

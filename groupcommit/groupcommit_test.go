@@ -167,3 +167,34 @@ func TestDoAloneSkipsBatchHooksAndKeepsOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestTooManyWaitingWritesAreRefused: past MaxPending waiting writes, a write is refused at once with
+// ErrBusy instead of queueing behind the backlog; once the backlog drains, writes are taken again.
+func TestTooManyWaitingWritesAreRefused(t *testing.T) {
+	app := newApp(t)
+	old := groupcommit.MaxPending
+	groupcommit.MaxPending = 1
+	t.Cleanup(func() { groupcommit.MaxPending = old })
+
+	release := make(chan struct{})
+	started := make(chan struct{})
+	held := make(chan error, 1)
+	go func() {
+		held <- groupcommit.Do(app, func(tx core.App) error {
+			close(started)
+			<-release // hold the writer: one write is waiting for its answer
+			return nil
+		})
+	}()
+	<-started
+	if err := groupcommit.Do(app, func(tx core.App) error { return nil }); !errors.Is(err, groupcommit.ErrBusy) {
+		t.Fatalf("a write beyond MaxPending: %v, want ErrBusy", err)
+	}
+	close(release)
+	if err := <-held; err != nil {
+		t.Fatalf("the write taken before the limit: %v", err)
+	}
+	if err := groupcommit.Do(app, func(tx core.App) error { return nil }); err != nil {
+		t.Fatalf("a write after the backlog drained: %v", err)
+	}
+}

@@ -35,7 +35,7 @@ func bindBoosts(app core.App) {
 // catch-up (changes?since=) reports the message with its new boosts. It commits on the group-commit
 // writer, which hands the event to the hub at commit: events leave in seq order (realtime.Hub.InOrder).
 func withBumpedSeq(e *core.RecordEvent, eventType string) error {
-	return groupcommit.Do(e.App, func(tx core.App) error {
+	return writeError(groupcommit.Do(e.App, func(tx core.App) error {
 		original := e.App
 		e.App = tx
 		defer func() { e.App = original }()
@@ -72,5 +72,5 @@ func withBumpedSeq(e *core.RecordEvent, eventType string) error {
 			return nil
 		})
 		return nil
-	})
+	}))
 }

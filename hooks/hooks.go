@@ -4,8 +4,13 @@
 package hooks
 
 import (
+	"errors"
+	"net/http"
+
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/pocketcampfire/campfire/groupcommit"
 	"github.com/pocketcampfire/campfire/ratelimit"
 )
 
@@ -33,4 +38,13 @@ func keepOriginal(record *core.Record, fields ...string) {
 	for _, f := range fields {
 		record.SetRaw(f, original.GetRaw(f))
 	}
+}
+
+// writeError turns the writer's refusal under overload into a 503 (the routes' guard adds
+// Retry-After); other errors pass unchanged.
+func writeError(err error) error {
+	if errors.Is(err, groupcommit.ErrBusy) {
+		return apis.NewApiError(http.StatusServiceUnavailable, "The server is busy. Try again in a moment.", nil)
+	}
+	return err
 }

@@ -78,12 +78,12 @@ func bindMessages(app core.App) {
 			if err != nil {
 				return apis.NewBadRequestError("Failed to create record.", err)
 			}
-			return groupcommit.Do(e.App, func(tx core.App) error {
+			return writeError(groupcommit.Do(e.App, func(tx core.App) error {
 				original := e.App
 				e.App = tx
 				defer func() { e.App = original }() // after-success hooks must not see the finished tx
 				return post(tx, e, room, creator)
-			})
+			}))
 		},
 	})
 
@@ -127,7 +127,7 @@ func bindMessages(app core.App) {
 				return err
 			}
 		}
-		return groupcommit.DoAlone(e.App, func(tx core.App) error {
+		return writeError(groupcommit.DoAlone(e.App, func(tx core.App) error {
 			app := e.App
 			e.App = tx
 			defer func() { e.App = app }()
@@ -148,7 +148,7 @@ func bindMessages(app core.App) {
 				return nil
 			})
 			return publishChange(tx, e.Record)
-		})
+		}))
 	})
 
 	app.OnRecordAfterUpdateSuccess("messages").BindFunc(func(e *core.RecordEvent) error {

@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pocketbase/dbx"
+
+	"github.com/pocketcampfire/campfire/groupcommit"
 	"github.com/pocketcampfire/campfire/realtime"
 	"github.com/pocketcampfire/campfire/testkit"
 )
@@ -73,5 +76,27 @@ func TestRoomEventsArriveInSeqOrder(t *testing.T) {
 			t.Fatalf("event %d (%v) has seq %v after %v", got, ev.Data["type"], seq, last)
 		}
 		last = seq
+	}
+}
+
+// TestOverloadedWriterAnswers503WithRetryAfter: when too many writes wait for the writer, a post is
+// refused at once with 503 and Retry-After (the client retries with the same client_message_id), and
+// nothing of it is stored.
+func TestOverloadedWriterAnswers503WithRetryAfter(t *testing.T) {
+	w := testkit.Setup(t)
+	base := testkit.Serve(t, w.App)
+	c := testkit.Client{Base: base, Token: testkit.Token(t, w.User(t, "Busy"))}
+	old := groupcommit.MaxPending
+	groupcommit.MaxPending = 0 // every write finds the writer "full"
+	res := post(t, c, w.AllTalk.Id, map[string]any{"body": "under overload", "client_message_id": "busy-1"})
+	groupcommit.MaxPending = old
+	if res.Status != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" {
+		t.Fatalf("overloaded post: %d (Retry-After %q) %s, want 503 with Retry-After", res.Status, res.Header.Get("Retry-After"), res.Body)
+	}
+	if n, _ := w.App.CountRecords("messages", dbx.HashExp{"client_message_id": "busy-1"}); n != 0 {
+		t.Fatalf("a refused post left %d messages", n)
+	}
+	if again := post(t, c, w.AllTalk.Id, map[string]any{"body": "under overload", "client_message_id": "busy-1"}); again.Status != http.StatusOK {
+		t.Fatalf("the retry: %d %s", again.Status, again.Body)
 	}
 }

@@ -1,6 +1,7 @@
 package routes
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"sync"
@@ -26,6 +27,11 @@ const (
 	// /session/transfer/<token> page sends its own URL as the Referer of every request it makes.
 	RedactRefererMiddlewareId       = "campfireRedactReferer"
 	RedactRefererMiddlewarePriority = logredact.MiddlewarePriority + 1
+
+	// RetryAfterMiddlewareId adds Retry-After to a 503 that has none (the writer refusing work under
+	// overload): clients and load balancers back off and retry with the same client_message_id.
+	RetryAfterMiddlewareId       = "campfireRetryAfter"
+	RetryAfterMiddlewarePriority = BannedIPMiddlewarePriority + 1
 )
 
 var redactOnce sync.Once
@@ -49,10 +55,25 @@ func bindGuards(r *router.Router[*core.RequestEvent]) {
 		},
 	})
 	r.Bind(&hook.Handler[*core.RequestEvent]{
+		Id:       RetryAfterMiddlewareId,
+		Priority: RetryAfterMiddlewarePriority,
+		Func:     retryAfterWhenBusy,
+	})
+	r.Bind(&hook.Handler[*core.RequestEvent]{
 		Id:       BannedIPMiddlewareId,
 		Priority: BannedIPMiddlewarePriority,
 		Func:     guardBannedIP,
 	})
+}
+
+// retryAfterWhenBusy gives every 503 answer a Retry-After.
+func retryAfterWhenBusy(e *core.RequestEvent) error {
+	err := e.Next()
+	var apiErr *router.ApiError
+	if errors.As(err, &apiErr) && apiErr.Status == http.StatusServiceUnavailable && e.Response.Header().Get("Retry-After") == "" {
+		e.Response.Header().Set("Retry-After", "1")
+	}
+	return err
 }
 
 // guardBannedIP ignores a bot's user token, notes the address of every signed-in user's request and refuses requests that change
