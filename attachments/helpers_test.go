@@ -8,9 +8,7 @@ import (
 	"image/color"
 	"image/png"
 	"io"
-	"mime/multipart"
 	"net/http"
-	"net/textproto"
 	"strings"
 	"testing"
 
@@ -20,29 +18,7 @@ import (
 // upload posts a multipart message (fields plus one file under "attachment") as token.
 func upload(t *testing.T, base, token string, fields map[string]string, filename, clientType string, data []byte) testkit.Response {
 	t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	for k, v := range fields {
-		if err := mw.WriteField(k, v); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if data != nil {
-		h := textproto.MIMEHeader{}
-		h.Set("Content-Disposition", `form-data; name="attachment"; filename="`+escapeQuotes(filename)+`"`)
-		h.Set("Content-Type", clientType)
-		part, err := mw.CreatePart(h)
-		if err != nil {
-			t.Fatal(err)
-		}
-		part.Write(data)
-	}
-	mw.Close()
-	return rawRequest(t, http.MethodPost, base+"/api/collections/messages/records", token, mw.FormDataContentType(), body.Bytes())
-}
-
-func escapeQuotes(s string) string {
-	return strings.NewReplacer("\\", "\\\\", `"`, "\\\"").Replace(s)
+	return testkit.Client{Base: base, Token: token}.Upload(t, "/api/collections/messages/records", fields, "attachment", filename, clientType, data)
 }
 
 func rawRequest(t *testing.T, method, url, token, contentType string, body []byte) testkit.Response {

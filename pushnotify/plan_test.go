@@ -14,14 +14,8 @@ import (
 // so it must read the few push subscriptions first, never walk a big room's memberships.
 func TestRecipientsQueryStartsFromPushSubscriptions(t *testing.T) {
 	w := testkit.Setup(t)
-	var plan []struct {
-		Detail string `db:"detail"`
-	}
-	if err := w.App.DB().NewQuery("EXPLAIN QUERY PLAN " + pushnotify.RecipientsQuery).
-		Bind(dbx.Params{"room": w.AllTalk.Id, "author": w.Admin.Id}).All(&plan); err != nil {
-		t.Fatal(err)
-	}
-	if len(plan) == 0 || !strings.Contains(plan[0].Detail, " s ") {
-		t.Fatalf("the recipients query does not start from push_subscriptions: %v", plan)
+	plan := testkit.QueryPlan(t, w.App, pushnotify.RecipientsQuery, dbx.Params{"room": w.AllTalk.Id, "author": w.Admin.Id})
+	if len(plan) == 0 || !strings.Contains(plan[0], " s ") {
+		t.Fatalf("the recipients query does not start from push_subscriptions: %q", plan)
 	}
 }
