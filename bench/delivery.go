@@ -26,6 +26,7 @@ type tracker struct {
 	outOfOrder   atomic.Int64 // live events with a lower seq than one the subscriber saw before
 	split        int          // messages below split go to lat[0], the others to lat[1]
 	lat          [2]latencies
+	postLat      latencies      // how long each POST took to be answered
 	seqOf        []atomic.Int64 // the seq a subscriber saw the message with (diagnostics)
 
 	mu      sync.Mutex

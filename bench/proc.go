@@ -171,7 +171,15 @@ func (s *server) cpu() time.Duration {
 	if s == nil || s.cmd == nil || s.cmd.Process == nil {
 		return 0
 	}
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+	return processCPU(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+}
+
+// selfCPU is the CPU time the harness itself (the load generator) has used so far.
+func selfCPU() time.Duration { return processCPU("/proc/self/stat") }
+
+// processCPU reads user + system CPU time from a /proc/<pid>/stat file.
+func processCPU(statFile string) time.Duration {
+	data, err := os.ReadFile(statFile)
 	if err != nil {
 		return 0
 	}
@@ -196,4 +204,12 @@ func cpuPer(d time.Duration, n int64) string {
 		return "n/a"
 	}
 	return fmt.Sprintf("%.2f ms", float64(d)/float64(n)/1e6)
+}
+
+// usPer formats CPU time per operation in microseconds (for small per-event costs).
+func usPer(d time.Duration, n int64) string {
+	if n <= 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.1f µs", float64(d)/float64(n)/1e3)
 }

@@ -164,7 +164,9 @@ func (h *harness) posterUntil(ctx context.Context, deadline time.Time, t *tracke
 					}
 				}
 				t.send(idx)
+				t0 := time.Now()
 				code, _ := post(w, idx)
+				t.postLat.add(time.Since(t0))
 				st.add(code)
 				if code == 200 {
 					t.acked[idx].Store(true)
@@ -245,10 +247,10 @@ func (h *harness) rowFanout(ctx context.Context) error {
 		return r.status, err
 	}
 	stop := h.profileDuring("fanout", h.main, 10)
-	cc0 := h.main.cpu()
+	cc0, gc0 := h.main.cpu(), selfCPU()
 	cst := h.posterUntil(ctx, time.Now().Add(h.cfg.fanDur), ct, nFanPosters, 0, n, 0, post)
 	waitComplete(ctx, ct, 15*time.Second)
-	ccpu := h.main.cpu() - cc0
+	ccpu, gcpu := h.main.cpu()-cc0, selfCPU()-gc0
 	stop()
 	doneA, ackedA := ct.completeIn(0, n)
 	cRate := perSec(int64(doneA), time.Duration(ct.lastComplete.Load()-ct.sent[0].Load()))
@@ -297,6 +299,10 @@ func (h *harness) rowFanout(ctx context.Context) error {
 	bev := bt.live.Load() + bt.caughtUp.Load()
 	h.add(line{row: "fan-out", measure: "server CPU per delivered event (phase A; baseline: all)", campfire: cpuPer(ccpu, liveA+catchA), baseline: cpuPer(bcpu, bev),
 		ratio: ratio(float64(ccpu)/float64(max(liveA+catchA, 1)), float64(bcpu)/float64(max(bev, 1))), result: "context"})
+	h.add(line{row: "fan-out", measure: "CPU per received event: load generator (reading and checking the SSE streams, on the same cores) / server (phase A)",
+		campfire: usPer(gcpu, liveA+catchA) + " / " + usPer(ccpu, liveA+catchA), result: "context"})
+	h.add(line{row: "fan-out", measure: "p50 / p99 of a POST (its answer; each of the 4 posters waits for it before the next)",
+		campfire: ms(ct.postLat.pct(50)) + " / " + ms(ct.postLat.pct(99)), result: "context"})
 	h.add(line{row: "fan-out", measure: "p99 post→receive as fast as 4 posters go (live deliveries)", campfire: ms(ct.lat[0].pct(99)), result: "context"})
 	return nil
 }

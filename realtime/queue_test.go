@@ -58,3 +58,28 @@ func TestSlowConnectionQueueIsBoundedOrderedAndCoalesced(t *testing.T) {
 	c.close()
 	client.Discard()
 }
+
+// TestClientAnswersForeignPrefixesQuickly: a connection with only Campfire topics has nothing under
+// PocketBase's record prefixes (asked for every saved record); with a record subscription it answers
+// as PocketBase's client does.
+func TestClientAnswersForeignPrefixesQuickly(t *testing.T) {
+	c := wrapClient(subscriptions.NewDefaultClient())
+	c.Subscribe("campfire/rooms/r1", "campfire/users/u1")
+	if subs := c.Subscriptions("messages/*?"); len(subs) != 0 {
+		t.Fatalf("a Campfire-only client has %v under messages/", subs)
+	}
+	if subs := c.Subscriptions("campfire/rooms/"); len(subs) != 1 {
+		t.Fatalf("campfire/rooms/ prefix: %v, want the room topic", subs)
+	}
+	if subs := c.Subscriptions(); len(subs) != 2 {
+		t.Fatalf("all subscriptions: %v", subs)
+	}
+	c.Subscribe("messages/*")
+	if subs := c.Subscriptions("messages/*"); len(subs) != 1 {
+		t.Fatalf("after a record subscription: %v, want it", subs)
+	}
+	c.Unsubscribe("messages/*")
+	if subs := c.Subscriptions("messages/*"); len(subs) != 0 {
+		t.Fatalf("after unsubscribing: %v", subs)
+	}
+}

@@ -265,3 +265,24 @@ func TestBurstsStillPassEveryEventThroughTheSendHooks(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordSubscriptionsStillWork: PocketBase's own record subscriptions keep working on a connection
+// that also holds Campfire topics (the wrapped client answers PocketBase's prefix checks).
+func TestRecordSubscriptionsStillWork(t *testing.T) {
+	w := testkit.Setup(t)
+	bob := w.User(t, "Bob")
+	base := testkit.Serve(t, w.App)
+	s := testkit.Connect(t, base)
+	if res := s.Subscribe(t, testkit.Token(t, bob), realtime.RoomTopic(w.AllTalk.Id), "messages/*"); res.Status != http.StatusNoContent {
+		t.Fatalf("subscribe: %d %s", res.Status, res.Body)
+	}
+	w.Post(t, w.AllTalk, w.Admin, "both ways")
+	got := map[string]bool{}
+	for len(got) < 2 {
+		ev := s.Next(t, wait)
+		got[ev.Name] = true
+	}
+	if !got["messages/*"] || !got[realtime.RoomTopic(w.AllTalk.Id)] {
+		t.Fatalf("events %v, want the record event and the room event", got)
+	}
+}

@@ -3,6 +3,7 @@ package realtime
 import (
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
@@ -17,6 +18,7 @@ func Register(app core.App) {
 	app.OnRealtimeConnectRequest().Bind(&hook.Handler[*core.RealtimeConnectRequestEvent]{
 		Id: "campfireRealtimeConnect",
 		Func: func(e *core.RealtimeConnectRequestEvent) error {
+			e.Client = wrapClient(e.Client)
 			hub.open(e.Client)
 			defer hub.close(e.Client.Id())
 			return e.Next() // blocks for the life of the connection
@@ -78,9 +80,14 @@ func (h *Hub) writeQueued(e *core.RealtimeMessageEvent) error {
 	if len(batch) == 0 {
 		return nil
 	}
-	// the loop of a connection is one goroutine: swapping its writer for the burst is safe
+	// the burst is gathered in memory and written at once: through the response's 4 KB buffer, events
+	// of a kilobyte or more would cost a write every few events. The loop of a connection is one
+	// goroutine, so swapping its writer for the burst is safe.
 	real := e.Response
-	e.Response = unflushed{real}
+	buf := burstPool.Get().(*burst)
+	defer burstPool.Put(buf)
+	buf.ResponseWriter, buf.data = real, buf.data[:0]
+	e.Response = buf
 	defer func() { e.Response = real }()
 	for i := range batch {
 		ev := &core.RealtimeMessageEvent{RequestEvent: e.RequestEvent, Client: e.Client, Message: &batch[i]}
@@ -89,8 +96,31 @@ func (h *Hub) writeQueued(e *core.RealtimeMessageEvent) error {
 		}
 	}
 	e.Response = real
+	buf.ResponseWriter = nil
+	if _, err := real.Write(buf.data); err != nil {
+		return err
+	}
+	if cap(buf.data) > 1<<20 {
+		buf.data = nil // do not keep a rare huge burst's memory
+	}
 	return e.Flush()
 }
+
+// burst collects the events of a burst; its flushes are deferred to the end of the burst
+// (http.ResponseController calls FlushError first).
+type burst struct {
+	http.ResponseWriter
+	data []byte
+}
+
+func (b *burst) Write(p []byte) (int, error) {
+	b.data = append(b.data, p...)
+	return len(p), nil
+}
+
+func (b *burst) FlushError() error { return nil }
+
+var burstPool = sync.Pool{New: func() any { return &burst{data: make([]byte, 0, 16<<10)} }}
 
 // writeSSE is PocketBase's own last step of sending a message (its flush is deferred in a burst).
 func writeSSE(e *core.RealtimeMessageEvent) error {
@@ -99,11 +129,6 @@ func writeSSE(e *core.RealtimeMessageEvent) error {
 	}
 	return e.Flush()
 }
-
-// unflushed defers flushes to the end of a burst (http.ResponseController calls FlushError first).
-type unflushed struct{ http.ResponseWriter }
-
-func (unflushed) FlushError() error { return nil }
 
 // authorize keeps the subscriptions the caller may have: PocketBase's own topics pass through (its
 // rules judge them per event), Campfire topics need an active user who is a member of the room or
