@@ -243,8 +243,15 @@ func publishPosted(hub *realtime.Hub, msg, room, creator *core.Record, marked []
 	hub.InOrder(func() {
 		messages.DecorateNew(item, creator)
 		_ = hub.PublishRoom(roomID, map[string]any{"type": "message.created", "room": roomID, "seq": seq, "message": item})
+		if len(marked) == 0 {
+			return
+		}
+		data, err := json.Marshal(unread) // once for everyone marked: a big room marks thousands
+		if err != nil {
+			return
+		}
 		for _, id := range marked {
-			_ = hub.PublishUser(id, unread)
+			hub.PublishRaw(realtime.UserTopic(id), data)
 		}
 	})
 }
