@@ -18,6 +18,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"github.com/pocketcampfire/campfire/events"
+	"github.com/pocketcampfire/campfire/stmtcache"
 )
 
 // Register applies the configuration when the server starts (settings, the start-up
@@ -161,10 +162,12 @@ func DBConnect(durable bool, onQuery func(kind string, d time.Duration)) core.DB
 		// PocketBase's pragmas (core.DefaultDBConnect), busy_timeout first.
 		pragmas := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)" +
 			"&_pragma=synchronous(" + sync + ")&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)&_defensive=1"
-		db, err := dbx.Open("sqlite", dbPath+pragmas)
+		// modernc's driver with a prepared-statement cache; dbx picks its builder by driver name: SQLite's
+		sqlDB, err := sql.Open(stmtcache.DriverName, dbPath+pragmas)
 		if err != nil {
 			return nil, err
 		}
+		db := dbx.NewFromDB(sqlDB, "sqlite")
 		if onQuery != nil && !strings.HasSuffix(dbPath, "auxiliary.db") {
 			db.QueryLogFunc = func(_ context.Context, t time.Duration, _ string, _ *sql.Rows, _ error) { onQuery("query", t) }
 			db.ExecLogFunc = func(_ context.Context, t time.Duration, _ string, _ sql.Result, _ error) { onQuery("exec", t) }
