@@ -370,7 +370,7 @@ func TestHistoryItemsPaging(t *testing.T) {
 		if !slices.Equal(got, want) || page.HasMore != ref.HasMore {
 			t.Errorf("%+v: %v has_more %v, want %v has_more %v", c, got, page.HasMore, want, ref.HasMore)
 		}
-		// inside a transaction the queries go through its builder, not the prepared statements
+		// inside a transaction the queries run on the transaction
 		err = app.RunInTransaction(func(tx core.App) error {
 			txPage, err := messages.HistoryItems(tx, w.AllTalk.Id, c.before, c.after, c.limit)
 			if err != nil {

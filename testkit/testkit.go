@@ -11,16 +11,23 @@ import (
 
 	"github.com/pocketcampfire/campfire"
 	"github.com/pocketcampfire/campfire/accounts"
+	"github.com/pocketcampfire/campfire/config"
 	"github.com/pocketcampfire/campfire/rooms"
 )
 
 // Password is every test user's password.
 const Password = "correct-horse-battery"
 
-// NewApp returns a fresh test app (empty temp data dir, all migrations) with Campfire registered.
+// NewApp returns a fresh test app (empty temp data dir, all migrations) with Campfire registered. It
+// opens its databases the way the server does (config.DBConnect: its pragmas and the prepared-statement
+// cache of package stmtcache), so tests run on the driver that ships.
 func NewApp(t testing.TB) *tests.TestApp {
 	t.Helper()
-	app, err := tests.NewTestApp(t.TempDir())
+	app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{
+		DataDir:       t.TempDir(),
+		EncryptionEnv: "pb_test_env",
+		DBConnect:     config.DBConnect(false, nil),
+	})
 	if err != nil {
 		t.Fatalf("new test app: %v", err)
 	}
