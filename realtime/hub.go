@@ -13,6 +13,7 @@ package realtime
 import (
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 
@@ -132,6 +133,7 @@ type ordered struct {
 	mu      sync.Mutex
 	pending []func()
 	running bool
+	onPanic func(r any) // told about a hand-over that panicked (nil: the default logger)
 }
 
 func (o *ordered) add(f func()) {
@@ -157,9 +159,24 @@ func (o *ordered) run() {
 		}
 		o.mu.Unlock()
 		for _, f := range batch {
-			f()
+			o.runSafely(f)
 		}
 	}
+}
+
+// runSafely runs one hand-over; a panic in it must not stop the ones after it (the goroutine would
+// stay marked as running and no event would leave again).
+func (o *ordered) runSafely(f func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			if o.onPanic != nil {
+				o.onPanic(r)
+			} else {
+				slog.Error("realtime: publishing an event panicked", "panic", fmt.Sprint(r))
+			}
+		}
+	}()
+	f()
 }
 
 // InOrder runs publish after every function handed to InOrder before it, off the caller's goroutine.
@@ -183,6 +200,9 @@ func HubFor(app core.App) *Hub {
 			users:  map[string]map[*conn]struct{}{},
 		}
 		h.presence = newPresence(h)
+		h.order.onPanic = func(r any) {
+			app.Logger().Error("realtime: publishing an event panicked", "panic", fmt.Sprint(r))
+		}
 		return h
 	}).(*Hub)
 }

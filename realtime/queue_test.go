@@ -83,3 +83,22 @@ func TestClientAnswersForeignPrefixesQuickly(t *testing.T) {
 		t.Fatalf("after unsubscribing: %v", subs)
 	}
 }
+
+// TestInOrderSurvivesAPanickingPublish: one hand-over that panics must not stop the ones after it.
+func TestInOrderSurvivesAPanickingPublish(t *testing.T) {
+	var o ordered
+	done := make(chan int, 3)
+	o.add(func() { done <- 1 })
+	o.add(func() { panic("boom") })
+	o.add(func() { done <- 3 })
+	for _, want := range []int{1, 3} {
+		select {
+		case got := <-done:
+			if got != want {
+				t.Fatalf("ran %d, want %d", got, want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("hand-over %d never ran after a panic", want)
+		}
+	}
+}
