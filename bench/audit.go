@@ -15,12 +15,16 @@ import (
 
 // ack is an acknowledged post: what the server answered 200 with.
 type ack struct {
-	cmid    string
-	word    string
-	ID      string `json:"id"`
-	Room    string `json:"room"`
-	Creator string `json:"creator"`
-	Body    string `json:"body"`
+	cmid string
+	word string
+	// after the post: an edit or a deletion acknowledged (the body and word are then the edit's), or
+	// one sent but never answered (either outcome is then correct)
+	edited, deleted, uncertain bool
+	oldWord                    string
+	ID                         string `json:"id"`
+	Room                       string `json:"room"`
+	Creator                    string `json:"creator"`
+	Body                       string `json:"body"`
 }
 
 // postUntilAcked posts one message, retrying with the same client_message_id through errors and
@@ -49,6 +53,30 @@ func postUntilAcked(ctx context.Context, a api, tok, room, body, cmid string, st
 		}
 	}
 	return nil, false
+}
+
+// changeUntilAcked sends an edit or a deletion, retrying through errors and restarts (both are
+// idempotent) until it is answered with ok (true), refused with another 4xx, or ctx ends (false).
+func changeUntilAcked(ctx context.Context, a api, method, path, tok string, body any, ok int, st *statuses) bool {
+	for ctx.Err() == nil {
+		r, err := a.do(method, path, tok, body)
+		if err != nil {
+			st.add(0)
+		} else {
+			st.add(r.status)
+			if r.status == ok {
+				return true
+			}
+			if r.status/100 == 4 && r.status != 429 {
+				return false
+			}
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	return false
 }
 
 // rowAudit: the acknowledged-write audit. 16 members post to 4 audit rooms (10% of posts sent again
@@ -111,6 +139,33 @@ func (h *harness) rowAudit(ctx context.Context) error {
 						}
 					}
 				}
+				// one post in 10 is edited and one in 20 deleted by its author (each takes a new seq on
+				// the writer, alone in its transaction): they must survive the kills as acknowledged
+				path := "/api/collections/messages/records/" + got.ID
+				switch n := rnd.IntN(20); {
+				case n < 2:
+					editWord := fmt.Sprintf("auditedit%s%02dn%06d", h.runTag, w, k)
+					editBody := fmt.Sprintf("Audit %s: edited %s", editWord, sampleText)
+					if changeUntilAcked(pctx, a, http.MethodPatch, path, tok, map[string]any{"body": editBody}, http.StatusOK, st) {
+						mu.Lock()
+						got.edited, got.oldWord, got.word, got.Body = true, got.word, editWord, editBody
+						mu.Unlock()
+					} else {
+						mu.Lock()
+						got.uncertain = true
+						mu.Unlock()
+					}
+				case n == 2:
+					if changeUntilAcked(pctx, a, http.MethodDelete, path, tok, nil, http.StatusNoContent, st) {
+						mu.Lock()
+						got.deleted, got.oldWord = true, got.word
+						mu.Unlock()
+					} else {
+						mu.Lock()
+						got.uncertain = true
+						mu.Unlock()
+					}
+				}
 			}
 		}(w)
 	}
@@ -157,11 +212,11 @@ func (h *harness) rowAudit(ctx context.Context) error {
 	defer db.Close()
 
 	type row struct {
-		id, room, creator, body, cmid string
-		number                        int64
+		id, room, creator, body, cmid, deletedAt string
+		number                                   int64
 	}
 	in := "'" + strings.Join(h.seed.auditRooms, "','") + "'"
-	rows, err := db.Query("SELECT id, room, creator, body, client_message_id, number FROM messages WHERE room IN (" + in + ")")
+	rows, err := db.Query("SELECT id, room, creator, body, client_message_id, number, deleted_at FROM messages WHERE room IN (" + in + ")")
 	if err != nil {
 		return err
 	}
@@ -170,12 +225,14 @@ func (h *harness) rowAudit(ctx context.Context) error {
 	var stored []row
 	for rows.Next() {
 		var r row
-		if err := rows.Scan(&r.id, &r.room, &r.creator, &r.body, &r.cmid, &r.number); err != nil {
+		if err := rows.Scan(&r.id, &r.room, &r.creator, &r.body, &r.cmid, &r.number, &r.deletedAt); err != nil {
 			rows.Close()
 			return err
 		}
 		byKey[r.creator+"/"+r.cmid] = append(byKey[r.creator+"/"+r.cmid], r)
-		byBody[r.body]++
+		if r.body != "" { // tombstones have none
+			byBody[r.body]++
+		}
 		stored = append(stored, r)
 	}
 	rows.Close()
@@ -186,6 +243,7 @@ func (h *harness) rowAudit(ctx context.Context) error {
 		}
 	}
 	present, missing, wrong, ftsOK, ftsMissing := 0, 0, 0, 0, 0
+	editedOK, deletedOK, changeWrong, ftsStale, uncertain := 0, 0, 0, 0, 0
 	acked := map[string]bool{}
 	for _, k := range acks {
 		acked[k.Creator+"/"+k.cmid] = true
@@ -198,22 +256,64 @@ func (h *harness) rowAudit(ctx context.Context) error {
 			duplicated += len(list) - 1
 		}
 		r := list[0]
-		if r.id != k.ID || r.room != k.Room || r.creator != k.Creator || r.body != k.Body {
+		matches := func(word string) ([]int64, error) {
+			qr, err := db.Query(`SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?`, `"`+word+`"`)
+			if err != nil {
+				return nil, err
+			}
+			defer qr.Close()
+			var got []int64
+			for qr.Next() {
+				var n int64
+				_ = qr.Scan(&n)
+				got = append(got, n)
+			}
+			return got, nil
+		}
+		if r.id != k.ID || r.room != k.Room || r.creator != k.Creator {
 			wrong++
 			continue
 		}
+		if k.uncertain { // an edit or deletion without an answer: the post is there, in either state
+			present++
+			uncertain++
+			continue
+		}
+		if k.deleted {
+			if r.deletedAt == "" || r.body != "" {
+				changeWrong++
+				continue
+			}
+			present++
+			deletedOK++
+			if got, err := matches(k.oldWord); err != nil {
+				return err
+			} else if len(got) != 0 {
+				ftsStale++ // a deleted message must no longer be found
+			}
+			continue
+		}
+		if r.body != k.Body || r.deletedAt != "" {
+			if k.edited {
+				changeWrong++
+			} else {
+				wrong++
+			}
+			continue
+		}
 		present++
-		var got []int64
-		qr, err := db.Query(`SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?`, `"`+k.word+`"`)
+		if k.edited {
+			editedOK++
+			if got, err := matches(k.oldWord); err != nil {
+				return err
+			} else if len(got) != 0 {
+				ftsStale++ // the edit replaced the old words in the index
+			}
+		}
+		got, err := matches(k.word)
 		if err != nil {
 			return err
 		}
-		for qr.Next() {
-			var n int64
-			_ = qr.Scan(&n)
-			got = append(got, n)
-		}
-		qr.Close()
 		if len(got) == 1 && got[0] == r.number {
 			ftsOK++
 		} else {
@@ -239,7 +339,7 @@ func (h *harness) rowAudit(ctx context.Context) error {
 		queued[m+"/"+r] = true
 	}
 	orows.Close()
-	expected, delivered, stillQueued, lost, twice := 0, 0, 0, 0, 0
+	expected, delivered, stillQueued, withdrawn, lost, twice := 0, 0, 0, 0, 0, 0
 	for _, r := range stored {
 		for k := 0; k < nPushUsers; k++ {
 			u := h.seed.users[pushUserFrom+k].id
@@ -253,6 +353,8 @@ func (h *harness) rowAudit(ctx context.Context) error {
 				}
 			case queued[r.id+"/"+u]:
 				stillQueued++
+			case r.deletedAt != "":
+				withdrawn++ // deleted before its push went out: nobody is told of a deleted message
 			default:
 				lost++
 			}
@@ -271,14 +373,21 @@ func (h *harness) rowAudit(ctx context.Context) error {
 	h.add(line{row: "audit", measure: "same client_message_id sent again after an answer (10% of posts)",
 		campfire: fmt.Sprintf("%d resent, %d answered with another message", resent.Load(), mismatched.Load()), target: "same message", result: verdict(mismatched.Load() == 0)})
 	h.add(line{row: "audit", measure: "search index row of each acknowledged post (messages_fts MATCH its word = its number)",
-		campfire: fmt.Sprintf("%d of %d", ftsOK, present), target: "all", result: verdict(ftsMissing == 0)})
+		campfire: fmt.Sprintf("%d of %d", ftsOK, present-deletedOK-uncertain), target: "all", result: verdict(ftsMissing == 0)})
+	cres := "meets"
+	if changeWrong > 0 || ftsStale > 0 {
+		cres = "LOST"
+	}
+	h.add(line{row: "audit", measure: fmt.Sprintf("acknowledged edits (1 post in 10) and deletions (1 in 20) after the kills: the edited body, or the tombstone, and the index following (%d sent without an answer, either state accepted)", uncertain),
+		campfire: fmt.Sprintf("%d edits, %d deletions exact; %d wrong; %d stale index rows", editedOK, deletedOK, changeWrong, ftsStale),
+		target:   "all", result: cres})
 	ores := verdict(lost == 0)
 	if lost > 0 {
 		ores = "LOST"
 	}
 	h.add(line{row: "audit", measure: fmt.Sprintf("push outbox rows of the %d stored audit messages (%d committed without an answer: the kill cut it; %d refused posts; %d undecryptable pushes)", len(stored), unacked, refused.Load(), bad),
-		campfire: fmt.Sprintf("%d owed: %d delivered (%d more than once), %d queued, %d lost", expected, delivered, twice, stillQueued, lost),
-		target:   "delivered or queued", result: ores})
+		campfire: fmt.Sprintf("%d owed: %d delivered (%d more than once), %d queued, %d withdrawn (message deleted first), %d lost", expected, delivered, twice, stillQueued, withdrawn, lost),
+		target:   "delivered, queued or withdrawn", result: ores})
 
 	return h.startMain(ctx) // for the next row
 }
