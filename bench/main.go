@@ -334,6 +334,27 @@ func (h *harness) prepare(s *server) error {
 	return nil
 }
 
+// saveMemStats keeps a server's heap profile text (its runtime.MemStats at the end: heap, stacks) as
+// profiles/<row>.<name>.memstats.txt, and a heap profile after a GC as <row>.<name>.heap.pprof, when
+// the row is profiled.
+func (h *harness) saveMemStats(row, name string, s *server) {
+	if !h.profile[row] || s == nil || s.pprof == "" {
+		return
+	}
+	_ = os.MkdirAll(filepath.Join(h.work, "profiles"), 0o755)
+	for file, path := range map[string]string{"memstats.txt": "/debug/pprof/heap?debug=1", "heap.pprof": "/debug/pprof/heap?gc=1"} {
+		res, err := http.Get(s.pprof + path)
+		if err != nil {
+			return
+		}
+		if f, err := os.Create(filepath.Join(h.work, "profiles", row+"."+name+"."+file)); err == nil {
+			_, _ = io.Copy(f, res.Body)
+			f.Close()
+		}
+		res.Body.Close()
+	}
+}
+
 // profileDuring takes a CPU profile of the main server while a row runs, when asked for.
 func (h *harness) profileDuring(row string, s *server, seconds int) func() {
 	if !h.profile[row] || s == nil || s.pprof == "" {

@@ -318,9 +318,21 @@ func (h *harness) rowConnections(ctx context.Context) error {
 	if out, err := runCLI(ctx, h, []string{"CAMPFIRE_BASELINE=plain"}, "superuser", "upsert", h.seed.adminEmail, h.seed.password, "--dir", dir); err != nil {
 		return fmt.Errorf("plain superuser: %v %s", err, out)
 	}
-	p, err := startServer(h, "plain-connections", dir, 0, []string{"CAMPFIRE_BASELINE=plain"})
+	plainEnv := []string{"CAMPFIRE_BASELINE=plain"}
+	pport := 0
+	if h.profile["connections"] { // its memory statistics beside Campfire's, when the row is profiled
+		var err error
+		if pport, err = freePort(); err != nil {
+			return err
+		}
+		plainEnv = append(plainEnv, fmt.Sprintf("CAMPFIRE_PPROF=127.0.0.1:%d", pport))
+	}
+	p, err := startServer(h, "plain-connections", dir, 0, plainEnv)
 	if err != nil {
 		return err
+	}
+	if pport != 0 {
+		p.pprof = fmt.Sprintf("http://127.0.0.1:%d", pport)
 	}
 	defer p.stop()
 	if _, err := p.waitHealthy(60 * time.Second); err != nil {
@@ -348,6 +360,7 @@ func (h *harness) rowConnections(ctx context.Context) error {
 	bConnect := time.Since(t0)
 	time.Sleep(2 * time.Second)
 	bRSS := p.rss()
+	h.saveMemStats("connections", "plain", p)
 	h.poster(ctx, bt, 1, 0, m, 1, func(w, idx int) (int, error) {
 		r, err := pa.do("POST", "/api/collections/"+plainCollection+"/records", "", postBody("crowd", "Crowd "+sampleText, fmt.Sprintf("kb%s%07d", h.runTag, idx)))
 		return r.status, err
@@ -383,6 +396,7 @@ func (h *harness) rowConnections(ctx context.Context) error {
 	cConnect := time.Since(t0)
 	time.Sleep(2 * time.Second)
 	cRSS := h.main.rss()
+	h.saveMemStats("connections", "campfire", h.main)
 	tok := h.seed.token(1)
 	stop := h.profileDuring("connections", h.main, 10)
 	h.poster(ctx, ct, 1, 0, m, 1, func(w, idx int) (int, error) {
