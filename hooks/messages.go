@@ -91,7 +91,7 @@ func bindMessages(app core.App) {
 	app.OnRecordAfterCreateSuccess("messages").BindFunc(func(e *core.RecordEvent) error {
 		msg := e.Record
 		v, ok := posted.LoadAndDelete(msg.Id)
-		if _, gone := abandoned.LoadAndDelete(msg.Id); gone || !ok {
+		if !ok {
 			return e.Next()
 		}
 		info := v.(*postInfo)
@@ -185,24 +185,16 @@ func post(tx core.App, e *core.RecordEvent, room, creator *core.Record) error {
 	if err := messages.Number(tx, msg); err != nil {
 		return err
 	}
-	if err := e.Next(); err != nil { // the INSERT; FTS triggers index it in the same transaction
+	if err := e.Next(); err != nil { // the INSERT (indexed for search with its batch, or by trigger)
 		return err
 	}
-	if err := afterInsert(tx, msg, room, creator); err != nil {
-		// the savepoint rolls the INSERT back, but PocketBase has already scheduled its after-success
-		// hooks for the commit of the shared transaction: tell ours to stay silent
-		abandoned.Store(msg.Id, true)
-		return err
-	}
-	return nil
+	// on an error the savepoint rolls the INSERT back and PocketBase runs no after-success hook
+	return afterInsert(tx, msg, room, creator)
 }
 
 // changed maps message id -> whether the committed change deleted it (else it was an edit), from the
 // transaction to the after-commit hook.
 var changed sync.Map
-
-// abandoned holds ids of messages whose write was rolled back after their INSERT (message id -> true).
-var abandoned sync.Map
 
 func afterInsert(tx core.App, msg, room, creator *core.Record) error {
 	now := types.NowDateTime()
