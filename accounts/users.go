@@ -9,6 +9,7 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/pocketcampfire/campfire/groupcommit"
 	"github.com/pocketcampfire/campfire/messages"
 	"github.com/pocketcampfire/campfire/rooms"
 )
@@ -173,14 +174,16 @@ func SetPassword(app core.App, email, password string) (*core.Record, error) {
 	return u, nil
 }
 
-// DeleteMessagesOf turns every message of userID into a tombstone, in batches (one transaction per
-// batch), through the normal update path: each deletion takes a new seq and sends message.deleted.
+// DeleteMessagesOf turns every message of userID into a tombstone, in batches, through the normal
+// update path: each deletion takes a new seq and sends message.deleted. Each batch is one transaction
+// on the group-commit writer (groupcommit.DoAlone), like any other write that draws seqs, so its
+// events leave in seq order with everyone else's and posts keep flowing between batches.
 func DeleteMessagesOf(app core.App, userID string) (int, error) {
 	const batch = 200
 	total := 0
 	for {
 		var n int
-		err := app.RunInTransaction(func(tx core.App) error {
+		err := groupcommit.DoAlone(app, func(tx core.App) error {
 			list, err := tx.FindRecordsByFilter("messages", "creator = {:user} && deleted_at = ''", "number", batch, 0,
 				dbx.Params{"user": userID})
 			if err != nil {
