@@ -177,8 +177,9 @@ func Posting(app core.App) *Limiter {
 	return app.Store().GetOrSet(postingKey, func() any { return NewLimiter(DefaultPosting, nil) }).(*Limiter)
 }
 
-// AllowPost records a post by userID and reports whether it is within the posting limit. Every path
-// that posts for a user (the record API hook below, the bot API) calls it.
+// AllowPost records a post by userID and reports whether it is within the posting limit. The record
+// API hook below calls it for every user's post; bots posting through the bot API have their own
+// per-bot limit instead (package bots, configurable with the bot options).
 func AllowPost(app core.App, userID string) bool {
 	return Posting(app).Allow(userID)
 }
