@@ -1,9 +1,6 @@
 package routes_test
 
 import (
-	"bytes"
-	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -21,34 +18,8 @@ import (
 // doFrom sends a request with extra headers (X-Forwarded-For, Referer...).
 func doFrom(t *testing.T, c testkit.Client, method, path string, body any, headers map[string]string) testkit.Response {
 	t.Helper()
-	var rd io.Reader
-	if body != nil {
-		data, err := json.Marshal(body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rd = bytes.NewReader(data)
-	}
-	req, err := http.NewRequest(method, c.Base+path, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if c.Token != "" {
-		req.Header.Set("Authorization", c.Token)
-	}
-	for k, v := range headers {
-		req.Header.Set(k, v)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer res.Body.Close()
-	data, _ := io.ReadAll(res.Body)
-	return testkit.Response{Status: res.StatusCode, Header: res.Header, Body: data}
+	c.Headers = headers
+	return c.Do(t, method, path, body)
 }
 
 func from(ip string) map[string]string { return map[string]string{"X-Forwarded-For": ip} }

@@ -44,8 +44,9 @@ func Serve(t testing.TB, app core.App) string {
 
 // Client calls the API as one user (or signed out when Token is "").
 type Client struct {
-	Base  string
-	Token string
+	Base    string
+	Token   string
+	Headers map[string]string // sent with every request (X-Forwarded-For, Referer...)
 }
 
 // Response is a decoded API answer.
@@ -90,12 +91,21 @@ func (c Client) Do(t testing.TB, method, path string, body any) Response {
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	return c.send(t, req)
+}
+
+// send adds the client's token and headers to req, sends it and reads the answer.
+func (c Client) send(t testing.TB, req *http.Request) Response {
+	t.Helper()
 	if c.Token != "" {
 		req.Header.Set("Authorization", c.Token)
 	}
+	for k, v := range c.Headers {
+		req.Header.Set(k, v)
+	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
+		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
 	}
 	defer res.Body.Close()
 	data, _ := io.ReadAll(res.Body)

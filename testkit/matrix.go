@@ -2,7 +2,6 @@ package testkit
 
 import (
 	"bytes"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
@@ -45,16 +44,7 @@ func (c Client) Upload(t testing.TB, path string, fields map[string]string, fiel
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	if c.Token != "" {
-		req.Header.Set("Authorization", c.Token)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("POST %s: %v", path, err)
-	}
-	defer res.Body.Close()
-	data, _ = io.ReadAll(res.Body)
-	return Response{Status: res.StatusCode, Header: res.Header, Body: data}
+	return c.send(t, req)
 }
 
 // Items returns the "items" array of a list answer (PocketBase's and Campfire's), each item a map; nil
