@@ -242,6 +242,21 @@ func (h *harness) rowAudit(ctx context.Context) error {
 			duplicated += n - 1
 		}
 	}
+	// matches returns the message numbers whose search index row holds word
+	matches := func(word string) ([]int64, error) {
+		qr, err := db.Query(`SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?`, `"`+word+`"`)
+		if err != nil {
+			return nil, err
+		}
+		defer qr.Close()
+		var got []int64
+		for qr.Next() {
+			var n int64
+			_ = qr.Scan(&n)
+			got = append(got, n)
+		}
+		return got, nil
+	}
 	present, missing, wrong, ftsOK, ftsMissing := 0, 0, 0, 0, 0
 	editedOK, deletedOK, changeWrong, ftsStale, uncertain := 0, 0, 0, 0, 0
 	acked := map[string]bool{}
@@ -256,20 +271,6 @@ func (h *harness) rowAudit(ctx context.Context) error {
 			duplicated += len(list) - 1
 		}
 		r := list[0]
-		matches := func(word string) ([]int64, error) {
-			qr, err := db.Query(`SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?`, `"`+word+`"`)
-			if err != nil {
-				return nil, err
-			}
-			defer qr.Close()
-			var got []int64
-			for qr.Next() {
-				var n int64
-				_ = qr.Scan(&n)
-				got = append(got, n)
-			}
-			return got, nil
-		}
 		if r.id != k.ID || r.room != k.Room || r.creator != k.Creator {
 			wrong++
 			continue

@@ -173,8 +173,8 @@ type ChangeSet struct {
 	HasMore  bool           `json:"has_more"`
 }
 
-var changesQuery = newStmt(itemSelect + `WHERE m.room = {:room} AND m.seq > {:since}
-	ORDER BY m.seq ASC LIMIT {:limit}`)
+const changesQuery = itemSelect + `WHERE m.room = {:room} AND m.seq > {:since}
+	ORDER BY m.seq ASC LIMIT {:limit}`
 
 // Changes returns a room's changes after since, at most MaxChanges at a time, file URLs unsigned
 // (see SignItems).
