@@ -26,7 +26,6 @@ var serverOwnedMessageFields = []string{"plain", "kind", "sound", "mentions", "n
 // MessagePosted hooks, on the request's goroutine), so that it needs no query.
 type postInfo struct {
 	room, creator *core.Record
-	marked        []string // users the post marked unread
 }
 
 // posted maps message id -> *postInfo from the transaction to the after-commit hook, which takes it out.
@@ -211,7 +210,7 @@ func afterInsert(tx core.App, msg, room, creator *core.Record) error {
 		return err
 	}
 	room.Set("last_message_at", now) // the copy the after-commit events describe
-	posted.Store(msg.Id, &postInfo{room: room, creator: creator, marked: marked})
+	posted.Store(msg.Id, &postInfo{room: room, creator: creator})
 	tx.TxInfo().OnComplete(func(txErr error) error {
 		if txErr != nil {
 			posted.Delete(msg.Id)
